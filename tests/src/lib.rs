@@ -1,0 +1,1 @@
+//! Integration and leak-canary tests for key-model live in `tests/`; this library is empty.

@@ -1,0 +1,1 @@
+//! trybuild cases for key-model live in `compile-fail/` and `pass/`, driven by `tests/ui.rs`; this library is empty.
