@@ -1,0 +1,7 @@
+//! The attribute names the derives understand, in one place.
+
+/// `#[key_model(...)]`: container options shared by every derive.
+pub(crate) const KEY_MODEL: &str = "key_model";
+/// `#[key_model(crate = "path")]`: where to find key-model when it is
+/// renamed or re-exported.
+pub(crate) const CRATE: &str = "crate";
