@@ -64,3 +64,8 @@ pub use time::Timestamp;
 pub mod __private {
     pub use serde;
 }
+
+// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -85,10 +85,10 @@ proptest! {
         let mut bytes = r.to_string().into_bytes();
         let i = at.index(bytes.len());
         bytes[i] = byte;
-        if let Ok(text) = String::from_utf8(bytes) {
-            if let Ok(parsed) = text.parse::<KeyRef>() {
-                prop_assert_eq!(parsed.to_string(), text);
-            }
+        if let Ok(text) = String::from_utf8(bytes)
+            && let Ok(parsed) = text.parse::<KeyRef>()
+        {
+            prop_assert_eq!(parsed.to_string(), text);
         }
     }
 }
@@ -230,7 +230,9 @@ const REJECTED_KEY_REFS: &[(&str, ParseErrorKind, Option<usize>, &str)] = &[
     ),
     (
         "tenants/acme/keys/x/versions",
-        ParseErrorKind::MissingSegment { expected: "version" },
+        ParseErrorKind::MissingSegment {
+            expected: "version",
+        },
         Some(6),
         "invalid key reference at segment 6 (version): input ends before version",
     ),
@@ -337,7 +339,10 @@ fn rejected_key_refs_give_the_error_that_names_the_fault() {
         // serde rejects exactly what the parser rejects.
         let json = serde_json::to_string(input).unwrap();
         let de = serde_json::from_str::<KeyRef>(&json).expect_err("serde must reject it too");
-        assert!(de.to_string().starts_with(message), "serde message for {input:?}: {de}");
+        assert!(
+            de.to_string().starts_with(message),
+            "serde message for {input:?}: {de}"
+        );
     }
 }
 
@@ -349,14 +354,24 @@ fn rejected_key_names() {
             ParseErrorKind::ExtraSegment,
             Some(5),
         ),
-        ("tenants/acme/keys/x/", ParseErrorKind::TrailingSlash, Some(5)),
+        (
+            "tenants/acme/keys/x/",
+            ParseErrorKind::TrailingSlash,
+            Some(5),
+        ),
         ("tenants/acme/keys/", ParseErrorKind::TrailingSlash, Some(4)),
         (
             "tenants/acme",
             ParseErrorKind::MissingSegment { expected: "keys" },
             Some(3),
         ),
-        ("tenants", ParseErrorKind::MissingSegment { expected: "tenant id" }, Some(2)),
+        (
+            "tenants",
+            ParseErrorKind::MissingSegment {
+                expected: "tenant id",
+            },
+            Some(2),
+        ),
     ];
     for &(input, kind, segment) in cases {
         let err = input.parse::<KeyName>().expect_err(input);
@@ -385,7 +400,10 @@ fn standalone_identifiers_have_no_segment() {
     );
 
     let err = "007".parse::<KeyVersion>().unwrap_err();
-    assert_eq!(err.to_string(), "invalid key version: version must not have leading zeros");
+    assert_eq!(
+        err.to_string(),
+        "invalid key version: version must not have leading zeros"
+    );
 }
 
 #[test]
@@ -396,8 +414,14 @@ fn slug_length_limits_are_inclusive() {
         "a".repeat(64).parse::<KeyPurpose>().unwrap_err().kind(),
         ParseErrorKind::TooLong { max: 63, len: 64 }
     );
-    assert!("0".parse::<TenantId>().is_ok(), "a digit may start a tenant id");
-    assert!("a-".parse::<TenantId>().is_ok(), "the rule constrains only the start");
+    assert!(
+        "0".parse::<TenantId>().is_ok(),
+        "a digit may start a tenant id"
+    );
+    assert!(
+        "a-".parse::<TenantId>().is_ok(),
+        "the rule constrains only the start"
+    );
 }
 
 #[test]

@@ -39,8 +39,8 @@ const TRANSITIONS: [Transition; 6] = [
 fn expected_transition(state: &KeyState, primary: bool, t: Transition) -> Option<KeyState> {
     match (state.kind(), t) {
         (StateKind::Enabled, Transition::Disable) if !primary => Some(KeyState::Disabled),
-        (StateKind::Enabled, Transition::MakePrimary) => Some(KeyState::Enabled),
-        (StateKind::Disabled, Transition::Enable) => Some(KeyState::Enabled),
+        (StateKind::Enabled, Transition::MakePrimary)
+        | (StateKind::Disabled, Transition::Enable) => Some(KeyState::Enabled),
         (StateKind::Disabled, Transition::ScheduleDestruction { at }) => {
             Some(KeyState::DestroyScheduled { at })
         }
@@ -248,7 +248,7 @@ fn malformed_known_states_are_errors_not_guesses() {
         r#"{"destroy_scheduled":{}}"#,
         r#"{"destroy_scheduled":{"at":"soon"}}"#,
         r#"{"enabled":null,"disabled":null}"#,
-        r#"{}"#,
+        "{}",
         "42",
     ] {
         assert!(
@@ -272,10 +272,17 @@ fn metadata_applies_transitions_with_its_primary_flag() {
         meta.apply(Transition::Disable),
         Err(TransitionError::PrimaryCannotBeDisabled)
     );
-    assert_eq!(meta.state(), &KeyState::Enabled, "unchanged after a refusal");
+    assert_eq!(
+        meta.state(),
+        &KeyState::Enabled,
+        "unchanged after a refusal"
+    );
     meta.set_primary(false).unwrap();
     meta.apply(Transition::Disable).unwrap();
-    assert!(meta.set_primary(true).is_err(), "a disabled version cannot become primary");
+    assert!(
+        meta.set_primary(true).is_err(),
+        "a disabled version cannot become primary"
+    );
     assert!(!meta.is_primary());
 
     let json = serde_json::to_string(&meta).unwrap();
