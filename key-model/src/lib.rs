@@ -45,6 +45,8 @@ mod marker;
 mod material;
 pub mod policy;
 mod scope;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod time;
 
 pub use error::{Error, ParseError, ParseErrorKind};

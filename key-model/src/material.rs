@@ -54,6 +54,14 @@ impl KeyMaterial {
         Ok(KeyMaterial(secret))
     }
 
+    /// Key material with exactly these bytes (canaries for leak tests).
+    #[cfg(feature = "testing")]
+    pub(crate) fn from_array(bytes: [u8; KEY_LEN]) -> KeyMaterial {
+        KeyMaterial(SecretBox::init_with_mut(|b: &mut [u8; KEY_LEN]| {
+            *b = bytes;
+        }))
+    }
+
     /// The bytes, for key-model's own cryptography only.
     #[allow(dead_code)] // used by the key ring
     pub(crate) fn expose(&self) -> &[u8; KEY_LEN] {
