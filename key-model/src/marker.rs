@@ -220,9 +220,17 @@ pub unsafe trait AuditDto: SecretFree {}
 
 /// Types that hold no data beyond their own value: numbers, text, addresses,
 /// durations and the key model's metadata.
+///
+/// Every impl of this module carries `#[diagnostic::do_not_recommend]`. On a
+/// leaf it keeps the compiler from listing "the following other types
+/// implement trait `SecretFree`" under every error (a long list that changes
+/// whenever an impl is added); on a container it also makes the error name
+/// the field's whole type (`Option<KeyMaterial>` is not proven secret-free),
+/// which is what the user wrote.
 macro_rules! secret_free_leaf {
     ($($ty:ty),* $(,)?) => {
         $(
+            #[diagnostic::do_not_recommend]
             // SAFETY: a plain value with no field that could hold a secret.
             unsafe impl SecretFree for $ty {}
         )*
@@ -288,11 +296,6 @@ secret_free_leaf!(
 );
 
 /// Containers and pointers: secret-free exactly when what they hold is.
-///
-/// `#[diagnostic::do_not_recommend]` makes an error name the secret type the
-/// container holds (`KeyMaterial: SecretFree` is not satisfied), not the
-/// container, and keeps the compiler from listing these impls as
-/// suggestions.
 macro_rules! secret_free_container {
     ($(impl<$($param:ident $(: ?$unsized:ident)?),*> for $ty:ty;)*) => {
         $(
@@ -329,9 +332,11 @@ secret_free_container! {
 // SAFETY: N values of a secret-free type.
 unsafe impl<T: SecretFree, const N: usize> SecretFree for [T; N] {}
 
+#[diagnostic::do_not_recommend]
 // SAFETY: holds no value at all, whatever `T` is; it only names a type.
 unsafe impl<T: ?Sized> SecretFree for PhantomData<T> {}
 
+#[diagnostic::do_not_recommend]
 // SAFETY: a zero-sized hasher factory; `H` is only named, never stored.
 unsafe impl<H> SecretFree for BuildHasherDefault<H> {}
 
@@ -385,6 +390,7 @@ secret_free_leaf!(
 );
 
 #[cfg(feature = "chrono")]
+#[diagnostic::do_not_recommend]
 // SAFETY: a `DateTime` is a naive UTC date-time plus the time zone's offset,
 // which is required to be secret-free (it is for `Utc`, `FixedOffset` and
 // `Local`, whose offset is a `FixedOffset`).

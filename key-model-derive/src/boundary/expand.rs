@@ -57,8 +57,13 @@ fn expand(input: &Input<'_>, kind: Kind, attrs: &Attrs) -> TokenStream {
     quote! {
         // The `unsafe` tokens are this macro's own, not the user's: a crate
         // that forbids `unsafe_code` can derive, and cannot write the impl.
+        //
+        // `do_not_recommend` on the `SecretFree` impl keeps the compiler from
+        // answering a field's error with "`SecretFree` is implemented for
+        // <this DTO>", and keeps user types out of other errors' lists.
         const _: () = {
             #[automatically_derived]
+            #[diagnostic::do_not_recommend]
             unsafe impl #impl_generics #krate::SecretFree for #ident #ty_generics #where_clause {
                 // Never called: type-checking the body is the proof. The
                 // impl itself has no field bounds, so a field of type
@@ -85,4 +90,94 @@ fn with_bounds(generics: &syn::Generics, krate: &syn::Path) -> syn::Generics {
             .push(syn::parse_quote!(#param: #krate::SecretFree));
     }
     generics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Kind, derive};
+
+    fn expand(kind: Kind, src: &str) -> Result<String, String> {
+        let input: syn::DeriveInput = syn::parse_str(src).expect("test input parses");
+        derive(&input, kind)
+            .map(|tokens| tokens.to_string())
+            .map_err(|err| err.to_string())
+    }
+
+    #[test]
+    fn every_path_goes_through_the_crate_option() {
+        let out = expand(
+            Kind::ApiDto,
+            r#"#[key_model(crate = "renamed::km")] struct Page<T> { items: Vec<T> }"#,
+        )
+        .unwrap();
+        assert!(!out.contains("key_model ::"), "{out}");
+        assert!(
+            out.contains("unsafe impl < T > renamed :: km :: SecretFree for Page < T > where T : renamed :: km :: SecretFree"),
+            "{out}"
+        );
+        assert!(
+            out.contains("unsafe impl < T > renamed :: km :: ApiDto for Page < T > where T : renamed :: km :: SecretFree"),
+            "{out}"
+        );
+        assert!(
+            out.contains("renamed :: km :: __private :: assert_secret_free :: < Vec < T > > ()"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn default_path_is_absolute() {
+        let out = expand(Kind::SecretFree, "struct Unit;").unwrap();
+        assert!(out.contains(":: key_model :: SecretFree for Unit"), "{out}");
+        // The value-object derive implements no kind.
+        assert!(!out.contains("ApiDto"), "{out}");
+    }
+
+    #[test]
+    fn every_field_of_every_variant_is_checked_with_its_cfgs() {
+        let out = expand(
+            Kind::EventDto,
+            "enum E { A { x: u8 }, #[cfg(feature = \"b\")] B(String, #[cfg(unix)] Vec<u16>), C }",
+        )
+        .unwrap();
+        for check in [
+            "assert_secret_free :: < u8 > ()",
+            "# [cfg (feature = \"b\")] :: key_model :: __private :: assert_secret_free :: < String > ()",
+            "# [cfg (feature = \"b\")] # [cfg (unix)] :: key_model :: __private :: assert_secret_free :: < Vec < u16 > > ()",
+        ] {
+            assert!(out.contains(check), "missing {check} in {out}");
+        }
+    }
+
+    #[test]
+    fn also_adds_kinds_and_is_checked() {
+        let out = expand(Kind::ApiDto, "#[key_model(also(AuditDto, EventDto))] struct S;").unwrap();
+        assert_eq!(out.matches("SecretFree for S").count(), 1, "{out}");
+        for kind in ["ApiDto for S", "AuditDto for S", "EventDto for S"] {
+            assert!(out.contains(kind), "missing {kind} in {out}");
+        }
+        assert!(!out.contains("ExportDto"), "{out}");
+
+        let err = expand(Kind::ApiDto, "#[key_model(also(ApiDto))] struct S;").unwrap_err();
+        assert_eq!(err, "`ApiDto` is the derive itself; remove it from `also`");
+        let err = expand(Kind::ApiDto, "#[key_model(also(EventDto, EventDto))] struct S;").unwrap_err();
+        assert_eq!(err, "duplicate `EventDto`");
+        let err = expand(Kind::ApiDto, "#[key_model(also(SecretFree))] struct S;").unwrap_err();
+        assert!(err.starts_with("expected a boundary kind"), "{err}");
+    }
+
+    #[test]
+    fn unions_are_an_error_not_a_panic() {
+        let err = expand(Kind::SecretFree, "union U { a: u8, b: i8 }").unwrap_err();
+        assert_eq!(err, "boundary derives do not support unions; use a struct or an enum");
+    }
+
+    #[test]
+    fn bad_options_produce_only_errors() {
+        let err = expand(Kind::ApiDto, r#"#[key_model(crate = 1)] struct S;"#).unwrap_err();
+        assert!(err.contains("expected string literal"), "{err}");
+        let err = expand(Kind::ApiDto, r#"#[key_model(crate = "a", crate = "b")] struct S;"#)
+            .unwrap_err();
+        assert_eq!(err, "duplicate `crate` option");
+    }
 }
