@@ -27,9 +27,8 @@ pub(crate) fn crate_path(cx: &Ctxt, attrs: &[syn::Attribute]) -> syn::Path {
                 // skipped here so that every derive accepts the same options.
                 meta.parse_nested_meta(|_| Ok(()))
             } else {
-                Err(meta.error(
-                    "unknown key_model option; expected `crate = \"path\"` or `also(...)`",
-                ))
+                Err(meta
+                    .error("unknown key_model option; expected `crate = \"path\"` or `also(...)`"))
             }
         });
         if let Err(err) = result {

@@ -36,7 +36,9 @@ impl Attrs {
                             None => cx.syn_error(nested.error(expected_kind())),
                             Some(k) if k == kind => cx.error_spanned_by(
                                 ident,
-                                format_args!("`{ident}` is the derive itself; remove it from `also`"),
+                                format_args!(
+                                    "`{ident}` is the derive itself; remove it from `also`"
+                                ),
                             ),
                             Some(k) if also.contains(&k) => {
                                 cx.error_spanned_by(ident, format_args!("duplicate `{ident}`"));

@@ -151,7 +151,11 @@ mod tests {
 
     #[test]
     fn also_adds_kinds_and_is_checked() {
-        let out = expand(Kind::ApiDto, "#[key_model(also(AuditDto, EventDto))] struct S;").unwrap();
+        let out = expand(
+            Kind::ApiDto,
+            "#[key_model(also(AuditDto, EventDto))] struct S;",
+        )
+        .unwrap();
         assert_eq!(out.matches("SecretFree for S").count(), 1, "{out}");
         for kind in ["ApiDto for S", "AuditDto for S", "EventDto for S"] {
             assert!(out.contains(kind), "missing {kind} in {out}");
@@ -160,7 +164,11 @@ mod tests {
 
         let err = expand(Kind::ApiDto, "#[key_model(also(ApiDto))] struct S;").unwrap_err();
         assert_eq!(err, "`ApiDto` is the derive itself; remove it from `also`");
-        let err = expand(Kind::ApiDto, "#[key_model(also(EventDto, EventDto))] struct S;").unwrap_err();
+        let err = expand(
+            Kind::ApiDto,
+            "#[key_model(also(EventDto, EventDto))] struct S;",
+        )
+        .unwrap_err();
         assert_eq!(err, "duplicate `EventDto`");
         let err = expand(Kind::ApiDto, "#[key_model(also(SecretFree))] struct S;").unwrap_err();
         assert!(err.starts_with("expected a boundary kind"), "{err}");
@@ -169,15 +177,21 @@ mod tests {
     #[test]
     fn unions_are_an_error_not_a_panic() {
         let err = expand(Kind::SecretFree, "union U { a: u8, b: i8 }").unwrap_err();
-        assert_eq!(err, "boundary derives do not support unions; use a struct or an enum");
+        assert_eq!(
+            err,
+            "boundary derives do not support unions; use a struct or an enum"
+        );
     }
 
     #[test]
     fn bad_options_produce_only_errors() {
-        let err = expand(Kind::ApiDto, r#"#[key_model(crate = 1)] struct S;"#).unwrap_err();
+        let err = expand(Kind::ApiDto, "#[key_model(crate = 1)] struct S;").unwrap_err();
         assert!(err.contains("expected string literal"), "{err}");
-        let err = expand(Kind::ApiDto, r#"#[key_model(crate = "a", crate = "b")] struct S;"#)
-            .unwrap_err();
+        let err = expand(
+            Kind::ApiDto,
+            r#"#[key_model(crate = "a", crate = "b")] struct S;"#,
+        )
+        .unwrap_err();
         assert_eq!(err, "duplicate `crate` option");
     }
 }

@@ -26,7 +26,12 @@ pub(crate) enum Kind {
 
 impl Kind {
     /// The kinds `#[key_model(also(...))]` may name.
-    const BOUNDARY: [Kind; 4] = [Kind::ApiDto, Kind::EventDto, Kind::ExportDto, Kind::AuditDto];
+    const BOUNDARY: [Kind; 4] = [
+        Kind::ApiDto,
+        Kind::EventDto,
+        Kind::ExportDto,
+        Kind::AuditDto,
+    ];
 
     /// The trait's name in key-model, which is also the derive's name.
     pub(crate) fn name(self) -> &'static str {
