@@ -91,7 +91,9 @@ impl core::error::Error for SinkError {
 
 impl From<io::Error> for SinkError {
     fn from(e: io::Error) -> Self {
-        SinkError { inner: Inner::Io(e) }
+        SinkError {
+            inner: Inner::Io(e),
+        }
     }
 }
 
@@ -255,8 +257,9 @@ impl<T: EventDto + Serialize + ?Sized> Serialize for EventEnvelope<'_, T> {
 fn is_valid_event_type(s: &str) -> bool {
     (1..=MAX_EVENT_TYPE_LEN).contains(&s.len())
         && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
+        && s.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+        })
 }
 
 /// Encodes one event as compact JSON: [`EventEnvelope::new`] then
@@ -440,14 +443,7 @@ impl<W: io::Write> AuditWriter<W> {
         at: Timestamp,
         record: &T,
     ) -> Result<(), SinkError> {
-        serde_json::to_writer(
-            &mut self.writer,
-            &AuditLine {
-                at,
-                tenant,
-                record,
-            },
-        )?;
+        serde_json::to_writer(&mut self.writer, &AuditLine { at, tenant, record })?;
         self.writer.write_all(b"\n")?;
         Ok(())
     }
@@ -477,10 +473,23 @@ mod tests {
 
     #[test]
     fn event_type_rule() {
-        for ok in ["a", "key.rotated", "ssh_session.recorded-v2", &"a".repeat(128)] {
+        for ok in [
+            "a",
+            "key.rotated",
+            "ssh_session.recorded-v2",
+            &"a".repeat(128),
+        ] {
             assert!(is_valid_event_type(ok), "{ok}");
         }
-        for bad in ["", "Key", "1key", ".key", "key rotated", "kéy", &"a".repeat(129)] {
+        for bad in [
+            "",
+            "Key",
+            "1key",
+            ".key",
+            "key rotated",
+            "kéy",
+            &"a".repeat(129),
+        ] {
             assert!(!is_valid_event_type(bad), "{bad}");
         }
     }
