@@ -74,12 +74,4 @@ pub use key_model_derive::{ApiDto, AuditDto, EventDto, ExportDto, SecretFree};
 #[doc(hidden)]
 pub mod __private {
     pub use serde;
-
-    /// Compiles only if `T` is secret-free. The boundary derives call it
-    /// once per field, with the field's own type tokens, so an error
-    /// underlines the field. It is a function bound, not a where-clause of
-    /// the generated impl, so a recursive type (`Vec<Self>` in a field) does
-    /// not make the impl depend on itself.
-    #[inline(always)]
-    pub const fn assert_secret_free<T: ?Sized + crate::SecretFree>() {}
 }

@@ -89,11 +89,12 @@ use std::time::{Duration, SystemTime};
 )]
 pub unsafe trait SecretFree {
     /// Not public API. The derives override it with one
-    /// `assert_secret_free::<FieldType>()` per field; it is never called, but
-    /// the compiler type-checks its body, which is the proof. Being a method
+    /// `<FieldType as SecretFree>::__key_model_assert_fields_secret_free`
+    /// per field, which compiles only if the field's type is secret-free. It
+    /// is never called; type-checking its body is the proof. Being a method
     /// of the impl, it can name `Self` and the impl's generic parameters, and
-    /// the impl does not depend on the fields being secret-free, so
-    /// recursive types compile.
+    /// since the proof is not a where-clause of the impl, a recursive type
+    /// (`Vec<Self>` in a field) is proven by the impl being written.
     #[doc(hidden)]
     fn __key_model_assert_fields_secret_free() {}
 }

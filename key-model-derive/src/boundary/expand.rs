@@ -31,15 +31,18 @@ fn expand(input: &Input<'_>, kind: Kind, attrs: &Attrs) -> TokenStream {
     let generics = with_bounds(&input.original.generics, krate);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
 
-    // One call per field, spanned at the field's type and built from its own
-    // tokens, so that an unsatisfied bound is reported at the field (and
-    // through a type alias or a macro, at what the user wrote).
+    // One check per field, spanned at the field's type and built from its
+    // own tokens, so that an unsatisfied bound is reported at the field (and
+    // through a type alias or a macro, at what the user wrote). It names the
+    // trait through the same path as the impl: were `crate = "..."` pointed
+    // at a look-alike module, the check could not be made toothless while
+    // the impl stayed real.
     let checks = input.fields.iter().map(|field| {
         let ty = field.ty;
         let cfgs = &field.cfgs;
         quote_spanned! {ty.span()=>
             #(#cfgs)*
-            #krate::__private::assert_secret_free::<#ty>();
+            let _ = <#ty as #krate::SecretFree>::__key_model_assert_fields_secret_free;
         }
     });
 
@@ -120,7 +123,7 @@ mod tests {
             "{out}"
         );
         assert!(
-            out.contains("renamed :: km :: __private :: assert_secret_free :: < Vec < T > > ()"),
+            out.contains("let _ = < Vec < T > as renamed :: km :: SecretFree > :: __key_model_assert_fields_secret_free ;"),
             "{out}"
         );
     }
@@ -141,9 +144,9 @@ mod tests {
         )
         .unwrap();
         for check in [
-            "assert_secret_free :: < u8 > ()",
-            "# [cfg (feature = \"b\")] :: key_model :: __private :: assert_secret_free :: < String > ()",
-            "# [cfg (feature = \"b\")] # [cfg (unix)] :: key_model :: __private :: assert_secret_free :: < Vec < u16 > > ()",
+            "let _ = < u8 as :: key_model :: SecretFree >",
+            "# [cfg (feature = \"b\")] let _ = < String as :: key_model :: SecretFree >",
+            "# [cfg (feature = \"b\")] # [cfg (unix)] let _ = < Vec < u16 > as :: key_model :: SecretFree >",
         ] {
             assert!(out.contains(check), "missing {check} in {out}");
         }
