@@ -195,12 +195,21 @@ pub const MAX_EVENT_TYPE_LEN: usize = 128;
 /// assert!(EventEnvelope::new(&tenant, "Key Rotated", &payload).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub struct EventEnvelope<'a, T: EventDto + ?Sized> {
     tenant: &'a TenantId,
     event_type: &'a str,
     payload: &'a T,
 }
+
+// By hand: derived impls would require `T: Clone`, though only `&T` is held.
+impl<T: EventDto + ?Sized> Clone for EventEnvelope<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: EventDto + ?Sized> Copy for EventEnvelope<'_, T> {}
 
 impl<'a, T: EventDto + ?Sized> EventEnvelope<'a, T> {
     /// An envelope for `payload`, or an error if `event_type` is malformed.

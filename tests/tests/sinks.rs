@@ -93,7 +93,10 @@ fn event_envelope_wraps_the_payload() {
         key_model::sink::event_json(&tenant, "ssh_session.sealed", &payload).unwrap(),
         event.to_json().unwrap()
     );
-    // The envelope is itself `Serialize`, for buses with their own encoding.
+    // The envelope is `Copy` (it only borrows, whatever the payload) and
+    // itself `Serialize`, for buses with their own encoding.
+    let copy = event;
+    assert_eq!(copy.to_json().unwrap(), event.to_json().unwrap());
     assert_eq!(
         serde_json::to_value(event).unwrap()["event_type"],
         "ssh_session.sealed"
