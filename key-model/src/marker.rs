@@ -9,8 +9,9 @@
 //! `secrecy`'s `SecretBox`, `SecretString` and `SecretSlice`, the key ring,
 //! [`TenantScope`](crate::TenantScope) (an authorization capability, not
 //! data), function pointers and closures (calling one can produce a secret),
-//! trait objects (nothing is known about the value behind them), raw pointers,
-//! and interior-mutability cells. The orphan rule stops other crates from
+//! trait objects (nothing is known about the value behind them) and raw
+//! pointers (nothing is known about what they point to). Interior-mutability
+//! cells and locks are left out only because DTOs do not need them. The orphan rule stops other crates from
 //! adding impls for foreign secret types; inside this crate, the absence is
 //! checked by the compile-fail cases of `ui-tests/`.
 #![allow(unsafe_code)]
