@@ -140,7 +140,9 @@ pub fn api_json<T: ApiDto + Serialize + ?Sized>(body: &T) -> Result<Vec<u8>, Sin
 }
 
 /// Writes an API response body as compact JSON to `writer` (a response
-/// stream, say), without an intermediate buffer.
+/// stream, say), without an intermediate buffer. If serialization fails
+/// half-way, what was written stays written; use [`api_json`] for all or
+/// nothing.
 ///
 /// ```
 /// use key_model::ApiDto;
@@ -321,19 +323,24 @@ pub fn event_json<T: EventDto + Serialize + ?Sized>(
 #[derive(Debug)]
 pub struct JsonLinesWriter<W: io::Write> {
     writer: W,
+    line: Vec<u8>,
 }
 
 impl<W: io::Write> JsonLinesWriter<W> {
-    /// A writer of rows to `writer`. Wrap a file or socket in an
-    /// [`io::BufWriter`]: each row is written with small writes.
+    /// A writer of rows to `writer`.
     pub fn new(writer: W) -> Self {
-        JsonLinesWriter { writer }
+        JsonLinesWriter {
+            writer,
+            line: Vec::new(),
+        }
     }
 
-    /// Writes one row and its newline.
+    /// Writes one row and its newline, with a single `write_all`. A row
+    /// that fails to serialize writes nothing, so the lines already written
+    /// stay whole.
     pub fn write<T: ExportDto + Serialize + ?Sized>(&mut self, row: &T) -> Result<(), SinkError> {
-        serde_json::to_writer(&mut self.writer, row)?;
-        self.writer.write_all(b"\n")?;
+        json_line(&mut self.line, row)?;
+        self.writer.write_all(&self.line)?;
         Ok(())
     }
 
@@ -376,35 +383,48 @@ impl<W: io::Write> JsonLinesWriter<W> {
 /// ```
 #[derive(Debug)]
 pub struct CsvWriter<W: io::Write> {
-    writer: csv::Writer<W>,
+    writer: W,
+    wrote_header: bool,
 }
 
 impl<W: io::Write> CsvWriter<W> {
-    /// A writer of rows to `writer`. It buffers internally.
+    /// A writer of rows to `writer`.
     pub fn new(writer: W) -> Self {
         CsvWriter {
-            writer: csv::WriterBuilder::new()
-                .terminator(csv::Terminator::CRLF)
-                .quote_style(csv::QuoteStyle::Necessary)
-                .from_writer(writer),
+            writer,
+            wrote_header: false,
         }
     }
 
-    /// Writes one row (preceded, the first time, by the header row).
+    /// Writes one row (preceded, the first time, by the header row), with a
+    /// single `write_all`. The row is formatted apart first, because the
+    /// `csv` crate writes a record field by field: a row that failed
+    /// half-way would leave half a record for the next row to continue.
+    /// Here a failed row writes nothing.
     pub fn write<T: ExportDto + Serialize + ?Sized>(&mut self, row: &T) -> Result<(), SinkError> {
-        Ok(self.writer.serialize(row)?)
+        let mut record = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .quote_style(csv::QuoteStyle::Necessary)
+            .has_headers(!self.wrote_header)
+            .from_writer(Vec::new());
+        record.serialize(row)?;
+        let bytes = record
+            .into_inner()
+            .map_err(|e| io::Error::new(e.error().kind(), e.error().to_string()))?;
+        self.writer.write_all(&bytes)?;
+        self.wrote_header = true;
+        Ok(())
     }
 
-    /// Flushes the buffered rows to the underlying writer.
+    /// Flushes the underlying writer.
     pub fn flush(&mut self) -> Result<(), SinkError> {
         Ok(self.writer.flush()?)
     }
 
     /// Flushes and returns the underlying writer.
-    pub fn into_inner(self) -> Result<W, SinkError> {
-        self.writer
-            .into_inner()
-            .map_err(|e| SinkError::from(io::Error::new(e.error().kind(), e.error().to_string())))
+    pub fn into_inner(mut self) -> Result<W, SinkError> {
+        self.flush()?;
+        Ok(self.writer)
     }
 }
 
@@ -437,23 +457,29 @@ impl<W: io::Write> CsvWriter<W> {
 #[derive(Debug)]
 pub struct AuditWriter<W: io::Write> {
     writer: W,
+    line: Vec<u8>,
 }
 
 impl<W: io::Write> AuditWriter<W> {
     /// A writer of audit records to `writer`.
     pub fn new(writer: W) -> Self {
-        AuditWriter { writer }
+        AuditWriter {
+            writer,
+            line: Vec::new(),
+        }
     }
 
-    /// Writes one record, stamped with its tenant and time, and a newline.
+    /// Writes one record, stamped with its tenant and time, and a newline,
+    /// with a single `write_all`. A record that fails to serialize writes
+    /// nothing: an audit log never holds half a record.
     pub fn write<T: AuditDto + Serialize + ?Sized>(
         &mut self,
         tenant: &TenantId,
         at: Timestamp,
         record: &T,
     ) -> Result<(), SinkError> {
-        serde_json::to_writer(&mut self.writer, &AuditLine { at, tenant, record })?;
-        self.writer.write_all(b"\n")?;
+        json_line(&mut self.line, &AuditLine { at, tenant, record })?;
+        self.writer.write_all(&self.line)?;
         Ok(())
     }
 
@@ -467,6 +493,14 @@ impl<W: io::Write> AuditWriter<W> {
         self.flush()?;
         Ok(self.writer)
     }
+}
+
+/// Serializes `value` and a newline into `line`, replacing its contents.
+fn json_line<T: Serialize + ?Sized>(line: &mut Vec<u8>, value: &T) -> Result<(), SinkError> {
+    line.clear();
+    serde_json::to_writer(&mut *line, value)?;
+    line.push(b'\n');
+    Ok(())
 }
 
 #[derive(Serialize)]

@@ -315,15 +315,64 @@ fn writer_failures_are_reported_as_io() {
         AuditWriter::new(Broken)
             .write(&tenant, Timestamp::UNIX_EPOCH, &recording(None))
             .unwrap_err(),
-        {
-            // The CSV writer buffers; the failure shows when it flushes.
-            let mut export = CsvWriter::new(Broken);
-            export.write(&recording(None)).unwrap();
-            export.into_inner().unwrap_err()
-        },
+        CsvWriter::new(Broken).write(&recording(None)).unwrap_err(),
     ];
     for err in errors {
         assert!(err.is_io(), "{err}");
         assert!(err.to_string().contains("closed"), "{err}");
     }
+}
+
+/// A row whose serialization fails half-way: the first field is fine, the
+/// second cannot be written (a nested struct in CSV, a map with non-string
+/// keys in JSON).
+#[derive(Serialize, ExportDto)]
+#[key_model(also(AuditDto))]
+struct HalfBad {
+    id: u8,
+    bad: std::collections::BTreeMap<(u8, u8), u8>,
+}
+
+fn half_bad() -> HalfBad {
+    HalfBad {
+        id: 9,
+        bad: [((1, 2), 3)].into_iter().collect(),
+    }
+}
+
+#[test]
+fn a_failed_row_leaves_no_partial_output() {
+    let mut export = JsonLinesWriter::new(Vec::new());
+    export.write(&half_bad()).unwrap_err();
+    export.write(&recording(None)).unwrap();
+    let out = String::from_utf8(export.into_inner().unwrap()).unwrap();
+    assert!(out.starts_with(r#"{"session_id""#), "{out}");
+
+    let tenant = acme();
+    let mut audit = AuditWriter::new(Vec::new());
+    audit
+        .write(&tenant, Timestamp::UNIX_EPOCH, &half_bad())
+        .unwrap_err();
+    audit
+        .write(&tenant, Timestamp::UNIX_EPOCH, &recording(None))
+        .unwrap();
+    let out = String::from_utf8(audit.into_inner().unwrap()).unwrap();
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.starts_with(r#"{"at":0,"tenant":"acme","record":{"session_id""#),
+        "{out}"
+    );
+
+    let mut export = CsvWriter::new(Vec::new());
+    export.write(&half_bad()).unwrap_err();
+    export
+        .write(&Cell {
+            id: 1,
+            text: "a".into(),
+        })
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(export.into_inner().unwrap()).unwrap(),
+        "id,text\r\n1,a\r\n"
+    );
 }
