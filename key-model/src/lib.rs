@@ -12,7 +12,10 @@
 //! - disabled keys fail closed: one pure function, [`policy::check`],
 //!   decides, and states it does not recognise refuse everything;
 //! - key material ([`KeyMaterial`]) is opaque: it cannot be printed,
-//!   serialized, cloned or compared, and is zeroized on drop.
+//!   serialized, cloned or compared, and is zeroized on drop;
+//! - the embedded [`KeyRing`] does envelope encryption bound to the key
+//!   reference ([`Envelope`]), with plug points for a store and a root key
+//!   ([`ring::KeyStore`], [`ring::RootKey`]).
 //!
 //! ```
 //! use key_model::{
@@ -44,6 +47,7 @@ mod lifecycle;
 mod marker;
 mod material;
 pub mod policy;
+pub mod ring;
 mod scope;
 mod time;
 
@@ -55,6 +59,7 @@ pub use lifecycle::{
 pub use marker::SecretFree;
 pub use material::KeyMaterial;
 pub use policy::{Operation, Refusal};
+pub use ring::{Algorithm, Envelope, EnvelopeError, EnvelopeErrorKind, EnvelopeField, KeyRing};
 pub use scope::TenantScope;
 pub use time::Timestamp;
 

@@ -1,0 +1,530 @@
+//! The embedded key ring: per-tenant keys, their lifecycle, and envelope
+//! encryption bound to the key reference (G5, G6, G7).
+//!
+//! A [`KeyRing`] keeps every key it has loaded in a cache of immutable
+//! entries behind one `RwLock`. Reads (encrypt, decrypt, re-encrypt) hold
+//! the lock only to clone an `Arc` of the key version's material; the AEAD
+//! runs after the lock is released. Changes (create, rotate, set primary,
+//! the lifecycle transitions) are serialized by a separate mutex, computed
+//! on a copy of the key's record, written to the [`KeyStore`], and then
+//! published by replacing the whole entry: a reader sees the key before or
+//! after a change, never half of one.
+//!
+//! Poisoned locks: no critical section of the ring calls caller code or
+//! leaves shared state half-updated (each write replaces one `Arc`), so a
+//! thread that panicked while holding a lock left the state consistent. The
+//! ring therefore recovers the guard (`PoisonError::into_inner`) instead of
+//! panicking or refusing service.
+
+mod envelope;
+mod store;
+
+use core::fmt;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+pub use envelope::{
+    Algorithm, Envelope, EnvelopeError, EnvelopeErrorKind, EnvelopeField, FORMAT_V1,
+    MAX_PLAINTEXT_LEN, NONCE_LEN, TAG_LEN,
+};
+pub use store::{
+    BackendError, BackendErrorKind, KeyStore, MemoryKeyStore, MemoryRootKey, RootKey, StoredKey,
+    StoredVersion, WrappedKey,
+};
+/// The zeroizing buffer decrypted plaintext is returned in.
+pub use zeroize::Zeroizing;
+
+use crate::error::Error;
+use crate::id::{KeyName, KeyRef, KeyVersion};
+use crate::lifecycle::{KeyMetadata, KeyOrigin, KeyState, Transition};
+use crate::material::KeyMaterial;
+use crate::policy::Operation;
+use crate::scope::TenantScope;
+use crate::time::Timestamp;
+
+/// A key as the ring holds it: the stored record and, index for index, the
+/// unwrapped material of the versions whose state allows loading it.
+/// Never changed in place: a change builds a new entry.
+struct KeyEntry {
+    record: StoredKey,
+    material: Vec<Option<Arc<KeyMaterial>>>,
+}
+
+impl KeyEntry {
+    fn version(&self, version: KeyVersion) -> Option<usize> {
+        self.record
+            .versions
+            .iter()
+            .position(|v| v.metadata.key_ref().version() == version)
+    }
+
+    fn primary(&self) -> Option<usize> {
+        self.record
+            .versions
+            .iter()
+            .position(|v| v.metadata.is_primary())
+    }
+
+    /// The material of version `index` for `operation`, if the policy
+    /// allows it.
+    fn material_for(&self, index: usize, operation: Operation) -> Result<Material, Error> {
+        let version = self.record.versions.get(index).ok_or(Error::KeyNotFound)?;
+        version.metadata.check(operation)?;
+        let material = self
+            .material
+            .get(index)
+            .and_then(Option::as_ref)
+            .ok_or(Error::Backend(BackendError::new(
+                BackendErrorKind::Corrupt,
+                "usable key version has no material",
+            )))?;
+        Ok(Material {
+            key_ref: version.metadata.key_ref().clone(),
+            material: Arc::clone(material),
+        })
+    }
+}
+
+impl fmt::Debug for KeyEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Version<'a>(&'a StoredVersion, Option<&'a Arc<KeyMaterial>>);
+
+        impl fmt::Debug for Version<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("Version")
+                    .field("metadata", &self.0.metadata)
+                    .field("wrapped", &self.0.wrapped)
+                    .field("material", &self.1)
+                    .finish()
+            }
+        }
+
+        f.debug_struct("KeyEntry")
+            .field("name", &self.record.name)
+            .field(
+                "versions",
+                &self
+                    .record
+                    .versions
+                    .iter()
+                    .zip(&self.material)
+                    .map(|(v, m)| Version(v, m.as_ref()))
+                    .collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+/// A version's material, cloned out of the cache so the lock can be
+/// released before the AEAD runs.
+struct Material {
+    key_ref: KeyRef,
+    material: Arc<KeyMaterial>,
+}
+
+/// The embedded key ring: per-tenant keys in numbered versions, their
+/// lifecycle, and envelope encryption bound to the key reference.
+///
+/// `Send + Sync`: share it between threads with an `Arc`. Every operation
+/// that touches a tenant's keys takes a [`TenantScope`]; a key of another
+/// tenant is reported exactly as a missing key ([`Error::KeyNotFound`]), so
+/// a scope cannot probe which keys exist elsewhere. Every operation asks
+/// [`policy::check`](crate::policy::check), and fails closed.
+///
+/// ```
+/// use key_model::{Error, KeyName, KeyRing, TenantScope};
+///
+/// let ring = KeyRing::in_memory()?;
+/// let acme = TenantScope::authorized_by_host("acme".parse()?);
+/// let name: KeyName = "tenants/acme/keys/ssh-session-recording".parse()?;
+/// ring.create_key(&acme, &name)?;
+///
+/// let envelope = ring.encrypt(&acme, &name, b"$ ls -la", b"session-42")?;
+/// assert_eq!(&*ring.decrypt(&acme, &envelope, b"session-42")?, b"$ ls -la");
+///
+/// // Rotation: version 2 encrypts; version 1 still decrypts.
+/// let v2 = ring.rotate(&acme, &name)?;
+/// let moved = ring.reencrypt(&acme, &envelope, b"session-42")?;
+/// assert_eq!(moved.key_ref(), v2.key_ref());
+///
+/// // Another tenant's scope sees nothing.
+/// let globex = TenantScope::authorized_by_host("globex".parse()?);
+/// assert_eq!(ring.decrypt(&globex, &envelope, b"session-42").unwrap_err(), Error::KeyNotFound);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct KeyRing {
+    keys: RwLock<HashMap<KeyName, Arc<KeyEntry>>>,
+    /// Serializes changes, so each is computed from the latest record.
+    changes: Mutex<()>,
+    store: Box<dyn KeyStore>,
+    root: Box<dyn RootKey>,
+}
+
+impl KeyRing {
+    /// A key ring over `store`, wrapping material with `root`.
+    pub fn new(store: impl KeyStore + 'static, root: impl RootKey + 'static) -> KeyRing {
+        KeyRing {
+            keys: RwLock::new(HashMap::new()),
+            changes: Mutex::new(()),
+            store: Box::new(store),
+            root: Box::new(root),
+        }
+    }
+
+    /// A key ring held entirely in memory, with a fresh random root key.
+    pub fn in_memory() -> Result<KeyRing, Error> {
+        Ok(KeyRing::new(
+            MemoryKeyStore::new(),
+            MemoryRootKey::generate()?,
+        ))
+    }
+
+    // ---- lifecycle -------------------------------------------------------
+
+    /// Creates the key `name`: version 1, `Enabled`, primary.
+    ///
+    /// Fails with [`Error::KeyExists`] if the key exists (versions are never
+    /// reused), and with [`Error::KeyNotFound`] for a name outside `scope`.
+    pub fn create_key(&self, scope: &TenantScope, name: &KeyName) -> Result<KeyMetadata, Error> {
+        if !scope.covers_name(name) {
+            return Err(Error::KeyNotFound);
+        }
+        let _changes = self.changes.lock().unwrap_or_else(PoisonError::into_inner);
+        if self.entry(name)?.is_some() {
+            return Err(Error::KeyExists);
+        }
+        let key_ref = name.at_version(KeyVersion::FIRST);
+        let version = self.new_version(key_ref)?;
+        let metadata = version.metadata.clone();
+        let record = StoredKey {
+            name: name.clone(),
+            versions: vec![version],
+        };
+        self.publish(record, None)?;
+        Ok(metadata)
+    }
+
+    /// Adds a new version of `name` and makes it the primary. Earlier
+    /// versions keep their state: enabled ones still decrypt.
+    pub fn rotate(&self, scope: &TenantScope, name: &KeyName) -> Result<KeyMetadata, Error> {
+        self.change(scope, name, |ring, record| {
+            let last = record
+                .versions
+                .last()
+                .map(|v| v.metadata.key_ref().version())
+                .ok_or(Error::KeyNotFound)?;
+            let next = last.next().ok_or(Error::VersionsExhausted)?;
+            let version = ring.new_version(name.at_version(next))?;
+            let metadata = version.metadata.clone();
+            for v in &mut record.versions {
+                v.metadata.set_primary(false)?;
+            }
+            record.versions.push(version);
+            Ok(metadata)
+        })
+    }
+
+    /// Makes `key_ref` the primary version of its key; it must be
+    /// `Enabled`.
+    pub fn set_primary(&self, scope: &TenantScope, key_ref: &KeyRef) -> Result<KeyMetadata, Error> {
+        self.change(scope, &key_ref.name(), |_, record| {
+            let target = position(record, key_ref)?;
+            record.versions[target].metadata.set_primary(true)?;
+            for (i, v) in record.versions.iter_mut().enumerate() {
+                if i != target {
+                    v.metadata.set_primary(false)?;
+                }
+            }
+            Ok(record.versions[target].metadata.clone())
+        })
+    }
+
+    /// `Enabled` -> `Disabled`. Not the primary. A disabled version refuses
+    /// every operation, and its material is dropped from memory.
+    pub fn disable(&self, scope: &TenantScope, key_ref: &KeyRef) -> Result<KeyMetadata, Error> {
+        self.transition(scope, key_ref, Transition::Disable)
+    }
+
+    /// `Disabled` -> `Enabled`.
+    pub fn enable(&self, scope: &TenantScope, key_ref: &KeyRef) -> Result<KeyMetadata, Error> {
+        self.transition(scope, key_ref, Transition::Enable)
+    }
+
+    /// `Disabled` -> `DestroyScheduled { at }`. The ring runs no timer:
+    /// the host calls [`KeyRing::destroy`] when `at` is due, and may
+    /// [`KeyRing::restore`] before.
+    pub fn schedule_destruction(
+        &self,
+        scope: &TenantScope,
+        key_ref: &KeyRef,
+        at: Timestamp,
+    ) -> Result<KeyMetadata, Error> {
+        self.transition(scope, key_ref, Transition::ScheduleDestruction { at })
+    }
+
+    /// `DestroyScheduled` -> `Disabled`.
+    pub fn restore(&self, scope: &TenantScope, key_ref: &KeyRef) -> Result<KeyMetadata, Error> {
+        self.transition(scope, key_ref, Transition::Restore)
+    }
+
+    /// `DestroyScheduled` -> `Destroyed`, terminal: the wrapped material is
+    /// removed from the store and the unwrapped material (already out of
+    /// memory since the version was disabled) can never be loaded again.
+    /// The metadata and the version number stay.
+    pub fn destroy(&self, scope: &TenantScope, key_ref: &KeyRef) -> Result<KeyMetadata, Error> {
+        self.transition(scope, key_ref, Transition::Destroy)
+    }
+
+    /// The metadata of every version of every key of the scope's tenant,
+    /// ordered by key name and version.
+    pub fn list(&self, scope: &TenantScope) -> Result<Vec<KeyMetadata>, Error> {
+        let mut names = self.store.list(scope.tenant())?;
+        names.sort();
+        let mut out = Vec::new();
+        for name in names.iter().filter(|n| scope.covers_name(n)) {
+            if let Some(entry) = self.entry(name)? {
+                out.extend(entry.record.versions.iter().map(|v| v.metadata.clone()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The metadata of every version of `name`, oldest first.
+    pub fn versions(&self, scope: &TenantScope, name: &KeyName) -> Result<Vec<KeyMetadata>, Error> {
+        if !scope.covers_name(name) {
+            return Err(Error::KeyNotFound);
+        }
+        let entry = self.entry(name)?.ok_or(Error::KeyNotFound)?;
+        Ok(entry
+            .record
+            .versions
+            .iter()
+            .map(|v| v.metadata.clone())
+            .collect())
+    }
+
+    // ---- envelope encryption ---------------------------------------------
+
+    /// Encrypts `plaintext` under the primary version of `name`, binding
+    /// `context` (a record id, say: the same bytes must be given to
+    /// decrypt).
+    pub fn encrypt(
+        &self,
+        scope: &TenantScope,
+        name: &KeyName,
+        plaintext: &[u8],
+        context: &[u8],
+    ) -> Result<Envelope, Error> {
+        let primary = self.primary_material(scope, name, Operation::Encrypt)?;
+        Envelope::seal(&primary.key_ref, &primary.material, plaintext, context)
+    }
+
+    /// Decrypts `envelope` with exactly the version its header names, if
+    /// that version is `Enabled` and `context` is the one it was sealed
+    /// with. The plaintext comes back in a buffer zeroized on drop.
+    pub fn decrypt(
+        &self,
+        scope: &TenantScope,
+        envelope: &Envelope,
+        context: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, Error> {
+        let source = self.version_material(scope, envelope.key_ref(), Operation::Decrypt)?;
+        envelope.open(&source.material, context)
+    }
+
+    /// Re-encrypts `envelope` under the current primary version of its key,
+    /// keeping `context`, without handing the plaintext to the caller.
+    pub fn reencrypt(
+        &self,
+        scope: &TenantScope,
+        envelope: &Envelope,
+        context: &[u8],
+    ) -> Result<Envelope, Error> {
+        let source = self.version_material(scope, envelope.key_ref(), Operation::ReEncrypt)?;
+        let primary =
+            self.primary_material(scope, &envelope.key_ref().name(), Operation::Encrypt)?;
+        let plaintext = envelope.open(&source.material, context)?;
+        Envelope::seal(&primary.key_ref, &primary.material, &plaintext, context)
+    }
+
+    // ---- internals -------------------------------------------------------
+
+    fn primary_material(
+        &self,
+        scope: &TenantScope,
+        name: &KeyName,
+        operation: Operation,
+    ) -> Result<Material, Error> {
+        if !scope.covers_name(name) {
+            return Err(Error::KeyNotFound);
+        }
+        let entry = self.entry(name)?.ok_or(Error::KeyNotFound)?;
+        let index = entry.primary().ok_or(Error::KeyNotFound)?;
+        entry.material_for(index, operation)
+    }
+
+    fn version_material(
+        &self,
+        scope: &TenantScope,
+        key_ref: &KeyRef,
+        operation: Operation,
+    ) -> Result<Material, Error> {
+        if !scope.covers(key_ref) {
+            return Err(Error::KeyNotFound);
+        }
+        let entry = self.entry(&key_ref.name())?.ok_or(Error::KeyNotFound)?;
+        let index = entry.version(key_ref.version()).ok_or(Error::KeyNotFound)?;
+        entry.material_for(index, operation)
+    }
+
+    /// The cached entry of `name`, loading it from the store on a miss. The
+    /// read lock is held only to clone the `Arc`.
+    fn entry(&self, name: &KeyName) -> Result<Option<Arc<KeyEntry>>, Error> {
+        let cached = self
+            .keys
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(name)
+            .cloned();
+        if let Some(entry) = cached {
+            return Ok(Some(entry));
+        }
+        let Some(record) = self.store.load(name)? else {
+            return Ok(None);
+        };
+        record.validate(name)?;
+        let material = self.materialize(&record, None)?;
+        let loaded = Arc::new(KeyEntry { record, material });
+        let mut keys = self.keys.write().unwrap_or_else(PoisonError::into_inner);
+        // A change publishes only after loading the entry itself, so an
+        // entry already here is at least as new as the one just loaded.
+        Ok(Some(Arc::clone(keys.entry(name.clone()).or_insert(loaded))))
+    }
+
+    /// The material of each version of `record` whose state allows loading
+    /// it: reused from `previous` where it is there, unwrapped otherwise.
+    fn materialize(
+        &self,
+        record: &StoredKey,
+        previous: Option<&KeyEntry>,
+    ) -> Result<Vec<Option<Arc<KeyMaterial>>>, Error> {
+        record
+            .versions
+            .iter()
+            .map(|v| {
+                if v.metadata.check(Operation::LoadMaterial).is_err() {
+                    return Ok(None);
+                }
+                let key_ref = v.metadata.key_ref();
+                let reused = previous.and_then(|p| {
+                    let i = p.version(key_ref.version())?;
+                    p.material.get(i)?.clone()
+                });
+                if let Some(material) = reused {
+                    return Ok(Some(material));
+                }
+                let wrapped = v.wrapped.as_ref().ok_or(BackendError::new(
+                    BackendErrorKind::Corrupt,
+                    "usable key version has no wrapped material",
+                ))?;
+                let secret = self.root.unwrap(key_ref, wrapped)?;
+                Ok(Some(Arc::new(KeyMaterial::from_secret(secret))))
+            })
+            .collect()
+    }
+
+    /// Fresh material for `key_ref`, wrapped: an `Enabled` primary version.
+    fn new_version(&self, key_ref: KeyRef) -> Result<StoredVersion, Error> {
+        let material = KeyMaterial::generate()?;
+        let wrapped = self.root.wrap(&key_ref, material.secret())?;
+        Ok(StoredVersion {
+            metadata: KeyMetadata::new(
+                key_ref,
+                KeyState::Enabled,
+                KeyOrigin::PlatformManaged,
+                Timestamp::now(),
+                true,
+            ),
+            wrapped: Some(wrapped),
+        })
+    }
+
+    fn transition(
+        &self,
+        scope: &TenantScope,
+        key_ref: &KeyRef,
+        transition: Transition,
+    ) -> Result<KeyMetadata, Error> {
+        self.change(scope, &key_ref.name(), |_, record| {
+            let i = position(record, key_ref)?;
+            let version = &mut record.versions[i];
+            version.metadata.apply(transition)?;
+            if transition == Transition::Destroy {
+                version.wrapped = None;
+            }
+            Ok(version.metadata.clone())
+        })
+    }
+
+    /// Applies `f` to a copy of the record of `name`, then stores and
+    /// publishes the result. Nothing changes if `f` or the store fails.
+    fn change<T>(
+        &self,
+        scope: &TenantScope,
+        name: &KeyName,
+        f: impl FnOnce(&KeyRing, &mut StoredKey) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        if !scope.covers_name(name) {
+            return Err(Error::KeyNotFound);
+        }
+        let _changes = self.changes.lock().unwrap_or_else(PoisonError::into_inner);
+        let entry = self.entry(name)?.ok_or(Error::KeyNotFound)?;
+        let mut record = entry.record.clone();
+        let out = f(self, &mut record)?;
+        self.publish(record, Some(&entry))?;
+        Ok(out)
+    }
+
+    /// Unwraps what the new record needs, saves it, then swaps it in.
+    /// Called with `changes` held.
+    fn publish(&self, record: StoredKey, previous: Option<&KeyEntry>) -> Result<(), Error> {
+        let material = self.materialize(&record, previous)?;
+        self.store.save(&record)?;
+        let name = record.name.clone();
+        let entry = Arc::new(KeyEntry { record, material });
+        // The replaced entry is dropped after the lock is released; its
+        // material is zeroized once in-flight operations holding it finish.
+        let replaced = self
+            .keys
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(name, entry);
+        drop(replaced);
+        Ok(())
+    }
+}
+
+/// The index of `key_ref` in its key's record, or `KeyNotFound`.
+fn position(record: &StoredKey, key_ref: &KeyRef) -> Result<usize, Error> {
+    record
+        .versions
+        .iter()
+        .position(|v| v.metadata.key_ref() == key_ref)
+        .ok_or(Error::KeyNotFound)
+}
+
+impl fmt::Debug for KeyRing {
+    /// The cached key entries: metadata, wrapped material by length, and
+    /// unwrapped material as `KeyMaterial([REDACTED])`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let keys = self.keys.read().unwrap_or_else(PoisonError::into_inner);
+        let mut entries: Vec<_> = keys.iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        f.debug_struct("KeyRing")
+            .field(
+                "keys",
+                &entries.into_iter().map(|(_, e)| e).collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
