@@ -27,6 +27,9 @@ pub use envelope::{
     Algorithm, Envelope, EnvelopeError, EnvelopeErrorKind, EnvelopeField, FORMAT_V1,
     MAX_PLAINTEXT_LEN, NONCE_LEN, TAG_LEN,
 };
+/// The secret box and its accessors that [`RootKey`] implementations use
+/// (re-exported so that they need not depend on the same `secrecy`).
+pub use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox};
 pub use store::{
     BackendError, BackendErrorKind, KeyStore, MemoryKeyStore, MemoryRootKey, RootKey, StoredKey,
     StoredVersion, WrappedKey,
