@@ -255,6 +255,8 @@ fn rotation_stops_when_version_numbers_run_out() {
     ));
 }
 
+type Probe<'a> = Box<dyn Fn(&key_model::TenantScope, &key_model::KeyName) -> Error + 'a>;
+
 /// G5: for every operation, a scope for another tenant gets exactly what a
 /// missing key gets: the same variant and the same message.
 #[test]
@@ -268,7 +270,6 @@ fn another_tenants_key_is_indistinguishable_from_a_missing_one() {
     let envelope = ring.encrypt(&acme, &existing, b"rows", b"").unwrap();
     let at = Timestamp::from_unix_seconds(1);
 
-    type Probe<'a> = Box<dyn Fn(&key_model::TenantScope, &key_model::KeyName) -> Error + 'a>;
     let probes: Vec<(&str, Probe<'_>)> = vec![
         (
             "encrypt",
