@@ -137,6 +137,13 @@ fn decrypt_and_reencrypt_in_every_state() {
         for (which, ring) in rings {
             let decrypted = ring.decrypt(&s.scope, &s.sealed_v1, CONTEXT);
             let reencrypted = ring.reencrypt(&s.scope, &s.sealed_v1, CONTEXT);
+            // Encrypting under version 1 itself: refused in every state,
+            // `Enabled` included, since it is not the primary.
+            assert_refused(
+                ring.encrypt_under(&s.scope, &v1, PLAINTEXT, CONTEXT),
+                Operation::Encrypt,
+                target.kind(),
+            );
             if let Target::Enabled = target {
                 assert_eq!(&*decrypted.unwrap(), PLAINTEXT, "{which}");
                 let moved = reencrypted.unwrap();
@@ -172,13 +179,16 @@ fn encrypt_with_the_primary_in_every_state() {
         s.fx.set_state(&v2, state);
         let ring = s.fx.reopen();
         let sealed = ring.encrypt(&s.scope, &s.key, PLAINTEXT, CONTEXT);
+        let sealed_under = ring.encrypt_under(&s.scope, &v2, PLAINTEXT, CONTEXT);
         // Re-encryption needs the primary too: refused whatever the source.
         let reencrypted = ring.reencrypt(&s.scope, &s.sealed_v1, CONTEXT);
         if let Target::Enabled = target {
             assert_eq!(sealed.unwrap().key_ref(), &v2);
+            assert_eq!(sealed_under.unwrap().key_ref(), &v2);
             assert_eq!(reencrypted.unwrap().key_ref(), &v2);
         } else {
             assert_refused(sealed, Operation::Encrypt, target.kind());
+            assert_refused(sealed_under, Operation::Encrypt, target.kind());
             assert_refused(reencrypted, Operation::Encrypt, target.kind());
         }
         // The old version still decrypts: one bad version refuses alone.

@@ -276,6 +276,13 @@ fn another_tenants_key_is_indistinguishable_from_a_missing_one() {
             Box::new(|s, n| ring.encrypt(s, n, b"x", b"").unwrap_err()),
         ),
         (
+            "encrypt_under",
+            Box::new(|s, n| {
+                ring.encrypt_under(s, &n.at_version(v(2)), b"x", b"")
+                    .unwrap_err()
+            }),
+        ),
+        (
             "versions",
             Box::new(|s, n| ring.versions(s, n).unwrap_err()),
         ),

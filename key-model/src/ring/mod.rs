@@ -322,6 +322,35 @@ impl KeyRing {
         Envelope::seal(&primary.key_ref, &primary.material, plaintext, context)
     }
 
+    /// Encrypts under exactly `key_ref`, which must be the key's `Enabled`
+    /// primary version: for a caller that has recorded the version it
+    /// expects and wants a refusal, not a silently newer version, when the
+    /// primary has moved.
+    ///
+    /// ```
+    /// use key_model::{Error, KeyName, KeyRing, TenantScope};
+    ///
+    /// let ring = KeyRing::in_memory()?;
+    /// let acme = TenantScope::authorized_by_host("acme".parse()?);
+    /// let name: KeyName = "tenants/acme/keys/audit-export".parse()?;
+    /// let v1 = ring.create_key(&acme, &name)?.key_ref().clone();
+    /// assert!(ring.encrypt_under(&acme, &v1, b"rows", b"").is_ok());
+    /// ring.rotate(&acme, &name)?;
+    /// let refused = ring.encrypt_under(&acme, &v1, b"rows", b"").unwrap_err();
+    /// assert_eq!(refused.to_string(), "encrypt refused: key version is not the primary");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn encrypt_under(
+        &self,
+        scope: &TenantScope,
+        key_ref: &KeyRef,
+        plaintext: &[u8],
+        context: &[u8],
+    ) -> Result<Envelope, Error> {
+        let version = self.version_material(scope, key_ref, Operation::Encrypt)?;
+        Envelope::seal(&version.key_ref, &version.material, plaintext, context)
+    }
+
     /// Decrypts `envelope` with exactly the version its header names, if
     /// that version is `Enabled` and `context` is the one it was sealed
     /// with. The plaintext comes back in a buffer zeroized on drop.
