@@ -190,3 +190,64 @@ fn spawn_admin(
         done_tx.send(()).unwrap();
     })
 }
+
+/// Lock scope: the AEAD runs with no lock held. A long decryption is under
+/// way while a rotation and a disable of the very version it uses complete;
+/// were the read lock held during the AEAD, the changes (which take the
+/// write lock) would wait for it to finish. The decryption that had already
+/// passed the policy check still completes: it holds the material's `Arc`.
+#[test]
+fn a_long_decryption_does_not_block_changes() {
+    let ring = Arc::new(KeyRing::in_memory().unwrap());
+    let acme = scope("acme");
+    let key = name("acme", "ssh-session-recording");
+    ring.create_key(&acme, &key).unwrap();
+    // 4 MiB: over a second unoptimized, milliseconds optimized; the check
+    // compares against this machine's own baseline either way.
+    let big = vec![0x42u8; 4 << 20];
+    let sealed = ring.encrypt(&acme, &key, &big, b"").unwrap();
+
+    // How long one decryption takes on this machine and build.
+    let started = std::time::Instant::now();
+    ring.decrypt(&acme, &sealed, b"").unwrap();
+    let baseline = started.elapsed();
+
+    let barrier = Arc::new(std::sync::Barrier::new(2));
+    let reader = {
+        let (ring, acme, sealed, barrier) = (
+            Arc::clone(&ring),
+            acme.clone(),
+            sealed.clone(),
+            Arc::clone(&barrier),
+        );
+        thread::spawn(move || {
+            barrier.wait();
+            let plaintext = ring.decrypt(&acme, &sealed, b"");
+            (std::time::Instant::now(), plaintext.map(|p| p.len()))
+        })
+    };
+    barrier.wait();
+    // Let the reader get past the lookup and into the AEAD.
+    thread::sleep(baseline / 10);
+    let changing = std::time::Instant::now();
+    ring.rotate(&acme, &key).unwrap();
+    ring.disable(&acme, sealed.key_ref()).unwrap();
+    let changes_took = changing.elapsed();
+    let (decrypted, result) = reader.join().unwrap();
+    assert_eq!(result, Ok(big.len()));
+    // Were the lock held during the AEAD, the changes would have waited for
+    // the rest of the decryption, about nine tenths of the baseline.
+    assert!(
+        changes_took < baseline / 2,
+        "the changes took {changes_took:?}: they waited for the decryption (baseline {baseline:?})"
+    );
+    assert!(
+        decrypted > changing,
+        "the decryption overlapped the changes"
+    );
+    // From now on the disabled version refuses.
+    assert!(matches!(
+        ring.decrypt(&acme, &sealed, b""),
+        Err(Error::Refused(r)) if r.state() == StateKind::Disabled
+    ));
+}
