@@ -244,6 +244,23 @@ impl KeyRing {
 
     /// `Enabled` -> `Disabled`. Not the primary. A disabled version refuses
     /// every operation, and its material is dropped from memory.
+    ///
+    /// ```
+    /// use key_model::{KeyName, KeyRing, TenantScope};
+    ///
+    /// let ring = KeyRing::in_memory()?;
+    /// let acme = TenantScope::authorized_by_host("acme".parse()?);
+    /// let name: KeyName = "tenants/acme/keys/audit-export".parse()?;
+    /// let v1 = ring.create_key(&acme, &name)?.key_ref().clone();
+    /// let sealed = ring.encrypt(&acme, &name, b"rows", b"")?;
+    /// ring.rotate(&acme, &name)?; // the primary cannot be disabled
+    /// ring.disable(&acme, &v1)?;
+    /// let refused = ring.decrypt(&acme, &sealed, b"").unwrap_err();
+    /// assert_eq!(refused.to_string(), "decrypt refused: key version is disabled");
+    /// ring.enable(&acme, &v1)?;
+    /// assert_eq!(&*ring.decrypt(&acme, &sealed, b"")?, b"rows");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn disable(&self, scope: &TenantScope, key_ref: &KeyRef) -> Result<KeyMetadata, Error> {
         self.transition(scope, key_ref, Transition::Disable)
     }
@@ -274,12 +291,51 @@ impl KeyRing {
     /// removed from the store and the unwrapped material (already out of
     /// memory since the version was disabled) can never be loaded again.
     /// The metadata and the version number stay.
+    ///
+    /// ```
+    /// use key_model::{KeyName, KeyRing, KeyState, TenantScope, Timestamp};
+    ///
+    /// let ring = KeyRing::in_memory()?;
+    /// let acme = TenantScope::authorized_by_host("acme".parse()?);
+    /// let name: KeyName = "tenants/acme/keys/audit-export".parse()?;
+    /// let v1 = ring.create_key(&acme, &name)?.key_ref().clone();
+    /// ring.rotate(&acme, &name)?;
+    /// ring.disable(&acme, &v1)?;
+    /// let at = Timestamp::from_unix_seconds(1_900_000_000);
+    /// ring.schedule_destruction(&acme, &v1, at)?;
+    /// ring.restore(&acme, &v1)?; // changed our mind
+    /// ring.schedule_destruction(&acme, &v1, at)?;
+    /// // ... and when `at` is due:
+    /// assert_eq!(ring.destroy(&acme, &v1)?.state(), &KeyState::Destroyed);
+    /// assert!(ring.enable(&acme, &v1).is_err()); // terminal
+    /// // The number is never reused.
+    /// assert_eq!(ring.rotate(&acme, &name)?.key_ref().version().get(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn destroy(&self, scope: &TenantScope, key_ref: &KeyRef) -> Result<KeyMetadata, Error> {
         self.transition(scope, key_ref, Transition::Destroy)
     }
 
     /// The metadata of every version of every key of the scope's tenant,
     /// ordered by key name and version.
+    ///
+    /// ```
+    /// use key_model::{KeyName, KeyRing, TenantScope};
+    ///
+    /// let ring = KeyRing::in_memory()?;
+    /// let acme = TenantScope::authorized_by_host("acme".parse()?);
+    /// let name: KeyName = "tenants/acme/keys/audit-export".parse()?;
+    /// ring.create_key(&acme, &name)?;
+    /// ring.rotate(&acme, &name)?;
+    /// let refs: Vec<String> = ring.list(&acme)?.iter().map(|m| m.key_ref().to_string()).collect();
+    /// assert_eq!(refs, [
+    ///     "tenants/acme/keys/audit-export/versions/1",
+    ///     "tenants/acme/keys/audit-export/versions/2",
+    /// ]);
+    /// let globex = TenantScope::authorized_by_host("globex".parse()?);
+    /// assert!(ring.list(&globex)?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn list(&self, scope: &TenantScope) -> Result<Vec<KeyMetadata>, Error> {
         let mut names = self.store.list(scope.tenant())?;
         names.sort();

@@ -85,6 +85,14 @@ impl From<BackendError> for Error {
 /// Key material wrapped (encrypted) by a [`RootKey`]: safe to store, useless
 /// without the root key. Serde writes it as unpadded base64url; `Debug`
 /// shows only its length.
+///
+/// ```
+/// use key_model::ring::WrappedKey;
+///
+/// let wrapped = WrappedKey::from_bytes(vec![1, 2, 3]);
+/// assert_eq!(format!("{wrapped:?}"), "WrappedKey(3 bytes)");
+/// assert_eq!(serde_json::to_string(&wrapped).unwrap(), r#""AQID""#);
+/// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct WrappedKey(Box<[u8]>);
 
@@ -166,6 +174,29 @@ impl StoredVersion {
 /// newer version of key-model loads as
 /// [`KeyState::Unrecognized`](crate::KeyState::Unrecognized) and fails
 /// closed.
+///
+/// ```
+/// use key_model::ring::StoredKey;
+/// use key_model::KeyState;
+///
+/// let row = r#"{
+///   "name": "tenants/acme/keys/audit-export",
+///   "versions": [{
+///     "metadata": {
+///       "key_ref": "tenants/acme/keys/audit-export/versions/1",
+///       "state": "quarantined",
+///       "origin": "platform_managed",
+///       "created_at": 1764400000,
+///       "primary": true
+///     },
+///     "wrapped": null
+///   }]
+/// }"#;
+/// let key: StoredKey = serde_json::from_str(row)?;
+/// let state = key.versions()[0].metadata().state();
+/// assert!(matches!(state, KeyState::Unrecognized(_)));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StoredKey {
     pub(crate) name: KeyName,
