@@ -137,7 +137,7 @@ fn walkthrough() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     let opened = ring.decrypt(&acme, &sealed, session_id.as_bytes())?;
     check(
-        opened.as_slice() == recording,
+        opened.as_bytes() == recording,
         "decrypts to the recording (in a zeroizing buffer)",
     )?;
 
@@ -218,7 +218,7 @@ fn walkthrough() -> Result<(), Box<dyn std::error::Error>> {
     ring.disable(&acme, &v1)?;
     let reopened = ring.decrypt(&acme, &moved, session_id.as_bytes())?;
     check(
-        reopened.as_slice() == recording,
+        reopened.as_bytes() == recording,
         "with version 1 disabled again, the re-encrypted recording still opens",
     )?;
     for meta in ring.versions(&acme, &recordings)? {

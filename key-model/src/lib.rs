@@ -59,7 +59,9 @@ pub use lifecycle::{
 pub use marker::SecretFree;
 pub use material::KeyMaterial;
 pub use policy::{Operation, Refusal};
-pub use ring::{Algorithm, Envelope, EnvelopeError, EnvelopeErrorKind, EnvelopeField, KeyRing};
+pub use ring::{
+    Algorithm, Envelope, EnvelopeError, EnvelopeErrorKind, EnvelopeField, KeyRing, Plaintext,
+};
 pub use scope::TenantScope;
 pub use time::Timestamp;
 

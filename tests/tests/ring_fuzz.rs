@@ -180,10 +180,7 @@ fn check(c: &Corpus, env: &Envelope, original: &(Vec<u8>, Vec<u8>, Vec<u8>)) -> 
     let (bytes, plaintext, context) = original;
     let result = c.ring.decrypt(&c.scope, env, context);
     if env.as_bytes() == bytes.as_slice() {
-        assert_eq!(
-            result.as_deref().map(Vec::as_slice),
-            Ok(plaintext.as_slice())
-        );
+        assert_eq!(result.as_deref().ok(), Some(plaintext.as_slice()));
         true
     } else {
         match result {

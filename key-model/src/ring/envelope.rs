@@ -28,11 +28,11 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chacha20poly1305::aead::{AeadInOut, KeyInit};
 use chacha20poly1305::{Key, Tag, XChaCha20Poly1305, XNonce};
-use zeroize::Zeroizing;
 
 use crate::error::{Error, ParseError, ParseErrorKind, Target};
 use crate::id::{KeyPurpose, KeyRef, KeyVersion, MAX_SLUG_LEN, TenantId};
 use crate::material::KeyMaterial;
+use crate::ring::Plaintext;
 
 /// The envelope format this version writes and reads.
 pub const FORMAT_V1: u8 = 0x01;
@@ -505,10 +505,10 @@ impl Envelope {
         bytes.extend_from_slice(plaintext);
 
         let (header, body) = bytes.split_at_mut(header_len);
-        let aad = associated_data(header, context);
-        let tag = cipher(material)
-            .encrypt_inout_detached(&XNonce::from(nonce), &aad, body.into())
-            .map_err(|_| Error::PlaintextTooLong)?;
+        let tag = with_associated_data(header, context, |aad| {
+            cipher(material).encrypt_inout_detached(&XNonce::from(nonce), aad, body.into())
+        })
+        .map_err(|_| Error::PlaintextTooLong)?;
         bytes.extend_from_slice(&tag);
         Ok(Envelope {
             bytes: bytes.into_boxed_slice(),
@@ -520,11 +520,7 @@ impl Envelope {
 
     /// Opens the envelope with `material` (the version it names) and
     /// `context`. Called without any lock held.
-    pub(crate) fn open(
-        &self,
-        material: &KeyMaterial,
-        context: &[u8],
-    ) -> Result<Zeroizing<Vec<u8>>, Error> {
+    pub(crate) fn open(&self, material: &KeyMaterial, context: &[u8]) -> Result<Plaintext, Error> {
         let header_len = self.header_len();
         let (header, body) = self
             .bytes
@@ -537,19 +533,19 @@ impl Envelope {
             .get(self.nonce_at..self.nonce_at + NONCE_LEN)
             .and_then(|n| <&[u8; NONCE_LEN]>::try_from(n).ok())
             .ok_or(Error::DecryptionFailed)?;
-        let aad = associated_data(header, context);
         // Decrypted in place in the buffer that is returned, so no copy of
         // the plaintext is left behind unzeroized.
-        let mut plaintext = Zeroizing::new(ciphertext.to_vec());
+        let mut plaintext = Plaintext::new(ciphertext.to_vec());
         match self.algorithm {
-            Algorithm::XChaCha20Poly1305 => cipher(material)
-                .decrypt_inout_detached(
+            Algorithm::XChaCha20Poly1305 => with_associated_data(header, context, |aad| {
+                cipher(material).decrypt_inout_detached(
                     <&XNonce>::from(nonce),
-                    &aad,
-                    plaintext.as_mut_slice().into(),
+                    aad,
+                    plaintext.as_mut_bytes().into(),
                     <&Tag>::from(tag),
                 )
-                .map_err(|_| Error::DecryptionFailed)?,
+            })
+            .map_err(|_| Error::DecryptionFailed)?,
         }
         Ok(plaintext)
     }
@@ -559,12 +555,25 @@ fn cipher(material: &KeyMaterial) -> XChaCha20Poly1305 {
     XChaCha20Poly1305::new(<&Key>::from(material.expose()))
 }
 
-/// The header followed by the caller's context.
-fn associated_data(header: &[u8], context: &[u8]) -> Vec<u8> {
-    let mut aad = Vec::with_capacity(header.len() + context.len());
-    aad.extend_from_slice(header);
-    aad.extend_from_slice(context);
-    aad
+/// Runs `f` with the associated data, the header followed by the caller's
+/// context: on the stack when it fits (a header is at most 162 bytes), so
+/// the common case allocates nothing.
+fn with_associated_data<T>(header: &[u8], context: &[u8], f: impl FnOnce(&[u8]) -> T) -> T {
+    const ON_STACK: usize = 256;
+    let len = header.len() + context.len();
+    if len <= ON_STACK {
+        let mut buffer = [0u8; ON_STACK];
+        let (head, rest) = buffer.split_at_mut(header.len());
+        head.copy_from_slice(header);
+        let (tail, _) = rest.split_at_mut(context.len());
+        tail.copy_from_slice(context);
+        f(buffer.split_at(len).0)
+    } else {
+        let mut aad = Vec::with_capacity(len);
+        aad.extend_from_slice(header);
+        aad.extend_from_slice(context);
+        f(&aad)
+    }
 }
 
 impl TryFrom<&[u8]> for Envelope {

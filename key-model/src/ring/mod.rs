@@ -17,6 +17,7 @@
 //! panicking or refusing service.
 
 mod envelope;
+mod plaintext;
 mod store;
 
 use core::fmt;
@@ -27,6 +28,7 @@ pub use envelope::{
     Algorithm, Envelope, EnvelopeError, EnvelopeErrorKind, EnvelopeField, FORMAT_V1,
     MAX_PLAINTEXT_LEN, NONCE_LEN, TAG_LEN,
 };
+pub use plaintext::Plaintext;
 /// The secret box and its accessors that [`RootKey`] implementations use
 /// (re-exported so that they need not depend on the same `secrecy`).
 pub use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox};
@@ -34,11 +36,9 @@ pub use store::{
     BackendError, BackendErrorKind, KeyStore, MemoryKeyStore, MemoryRootKey, RootKey, StoredKey,
     StoredVersion, WrappedKey,
 };
-/// The zeroizing buffer decrypted plaintext is returned in.
-pub use zeroize::Zeroizing;
 
 use crate::error::Error;
-use crate::id::{KeyName, KeyRef, KeyVersion};
+use crate::id::{KeyName, KeyPurpose, KeyRef, KeyVersion, TenantId};
 use crate::lifecycle::{KeyMetadata, KeyOrigin, KeyState, Transition};
 use crate::material::KeyMaterial;
 use crate::policy::Operation;
@@ -67,25 +67,27 @@ impl KeyEntry {
             .iter()
             .position(|v| v.metadata.is_primary())
     }
+}
 
-    /// The material of version `index` for `operation`, if the policy
-    /// allows it.
-    fn material_for(&self, index: usize, operation: Operation) -> Result<Material, Error> {
-        let version = self.record.versions.get(index).ok_or(Error::KeyNotFound)?;
-        version.metadata.check(operation)?;
-        let material = self
-            .material
-            .get(index)
-            .and_then(Option::as_ref)
-            .ok_or(Error::Backend(BackendError::new(
-                BackendErrorKind::Corrupt,
-                "usable key version has no material",
-            )))?;
-        Ok(Material {
-            key_ref: version.metadata.key_ref().clone(),
-            material: Arc::clone(material),
-        })
-    }
+/// The material of version `index` of `entry` for `operation`, if the
+/// policy allows it.
+fn material_for(entry: Arc<KeyEntry>, index: usize, operation: Operation) -> Result<Lease, Error> {
+    let version = entry.record.versions.get(index).ok_or(Error::KeyNotFound)?;
+    version.metadata.check(operation)?;
+    let material = entry
+        .material
+        .get(index)
+        .and_then(Option::as_ref)
+        .map(Arc::clone)
+        .ok_or(Error::Backend(BackendError::new(
+            BackendErrorKind::Corrupt,
+            "usable key version has no material",
+        )))?;
+    Ok(Lease {
+        entry,
+        index,
+        material,
+    })
 }
 
 impl fmt::Debug for KeyEntry {
@@ -118,12 +120,28 @@ impl fmt::Debug for KeyEntry {
     }
 }
 
-/// A version's material, cloned out of the cache so the lock can be
-/// released before the AEAD runs.
-struct Material {
-    key_ref: KeyRef,
+/// A lease on a version's material, cloned out of the cache (an `Arc`, not the bytes)
+/// so the lock can be released before the AEAD runs.
+struct Lease {
+    entry: Arc<KeyEntry>,
+    index: usize,
     material: Arc<KeyMaterial>,
 }
+
+impl Lease {
+    fn key_ref(&self) -> Result<&KeyRef, Error> {
+        self.entry
+            .record
+            .versions
+            .get(self.index)
+            .map(|v| v.metadata.key_ref())
+            .ok_or(Error::KeyNotFound)
+    }
+}
+
+/// The cache: tenant, then purpose, so a lookup borrows the reference's
+/// parts instead of building a `KeyName`.
+type Cache = HashMap<TenantId, HashMap<KeyPurpose, Arc<KeyEntry>>>;
 
 /// The embedded key ring: per-tenant keys in numbered versions, their
 /// lifecycle, and envelope encryption bound to the key reference.
@@ -156,7 +174,7 @@ struct Material {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct KeyRing {
-    keys: RwLock<HashMap<KeyName, Arc<KeyEntry>>>,
+    keys: RwLock<Cache>,
     /// Serializes changes, so each is computed from the latest record.
     changes: Mutex<()>,
     store: Box<dyn KeyStore>,
@@ -375,7 +393,7 @@ impl KeyRing {
         context: &[u8],
     ) -> Result<Envelope, Error> {
         let primary = self.primary_material(scope, name, Operation::Encrypt)?;
-        Envelope::seal(&primary.key_ref, &primary.material, plaintext, context)
+        Envelope::seal(primary.key_ref()?, &primary.material, plaintext, context)
     }
 
     /// Encrypts under exactly `key_ref`, which must be the key's `Enabled`
@@ -404,18 +422,18 @@ impl KeyRing {
         context: &[u8],
     ) -> Result<Envelope, Error> {
         let version = self.version_material(scope, key_ref, Operation::Encrypt)?;
-        Envelope::seal(&version.key_ref, &version.material, plaintext, context)
+        Envelope::seal(version.key_ref()?, &version.material, plaintext, context)
     }
 
     /// Decrypts `envelope` with exactly the version its header names, if
     /// that version is `Enabled` and `context` is the one it was sealed
-    /// with. The plaintext comes back in a buffer zeroized on drop.
+    /// with. The plaintext comes back in a [`Plaintext`], zeroized on drop.
     pub fn decrypt(
         &self,
         scope: &TenantScope,
         envelope: &Envelope,
         context: &[u8],
-    ) -> Result<Zeroizing<Vec<u8>>, Error> {
+    ) -> Result<Plaintext, Error> {
         let source = self.version_material(scope, envelope.key_ref(), Operation::Decrypt)?;
         envelope.open(&source.material, context)
     }
@@ -432,7 +450,7 @@ impl KeyRing {
         let primary =
             self.primary_material(scope, &envelope.key_ref().name(), Operation::Encrypt)?;
         let plaintext = envelope.open(&source.material, context)?;
-        Envelope::seal(&primary.key_ref, &primary.material, &plaintext, context)
+        Envelope::seal(primary.key_ref()?, &primary.material, &plaintext, context)
     }
 
     // ---- internals -------------------------------------------------------
@@ -442,13 +460,13 @@ impl KeyRing {
         scope: &TenantScope,
         name: &KeyName,
         operation: Operation,
-    ) -> Result<Material, Error> {
+    ) -> Result<Lease, Error> {
         if !scope.covers_name(name) {
             return Err(Error::KeyNotFound);
         }
         let entry = self.entry(name)?.ok_or(Error::KeyNotFound)?;
         let index = entry.primary().ok_or(Error::KeyNotFound)?;
-        entry.material_for(index, operation)
+        material_for(entry, index, operation)
     }
 
     fn version_material(
@@ -456,37 +474,54 @@ impl KeyRing {
         scope: &TenantScope,
         key_ref: &KeyRef,
         operation: Operation,
-    ) -> Result<Material, Error> {
+    ) -> Result<Lease, Error> {
         if !scope.covers(key_ref) {
             return Err(Error::KeyNotFound);
         }
-        let entry = self.entry(&key_ref.name())?.ok_or(Error::KeyNotFound)?;
+        let entry = self
+            .cached_or_load(key_ref.tenant(), key_ref.purpose())?
+            .ok_or(Error::KeyNotFound)?;
         let index = entry.version(key_ref.version()).ok_or(Error::KeyNotFound)?;
-        entry.material_for(index, operation)
+        material_for(entry, index, operation)
     }
 
-    /// The cached entry of `name`, loading it from the store on a miss. The
-    /// read lock is held only to clone the `Arc`.
     fn entry(&self, name: &KeyName) -> Result<Option<Arc<KeyEntry>>, Error> {
+        self.cached_or_load(name.tenant(), name.purpose())
+    }
+
+    /// The cached entry of a key, loading it from the store on a miss. The
+    /// read lock is held only to clone the `Arc`.
+    fn cached_or_load(
+        &self,
+        tenant: &TenantId,
+        purpose: &KeyPurpose,
+    ) -> Result<Option<Arc<KeyEntry>>, Error> {
         let cached = self
             .keys
             .read()
             .unwrap_or_else(PoisonError::into_inner)
-            .get(name)
+            .get(tenant)
+            .and_then(|keys| keys.get(purpose))
             .cloned();
         if let Some(entry) = cached {
             return Ok(Some(entry));
         }
-        let Some(record) = self.store.load(name)? else {
+        let name = KeyName::new(tenant.clone(), purpose.clone());
+        let Some(record) = self.store.load(&name)? else {
             return Ok(None);
         };
-        record.validate(name)?;
+        record.validate(&name)?;
         let material = self.materialize(&record, None)?;
         let loaded = Arc::new(KeyEntry { record, material });
         let mut keys = self.keys.write().unwrap_or_else(PoisonError::into_inner);
         // A change publishes only after loading the entry itself, so an
         // entry already here is at least as new as the one just loaded.
-        Ok(Some(Arc::clone(keys.entry(name.clone()).or_insert(loaded))))
+        let slot = keys
+            .entry(tenant.clone())
+            .or_default()
+            .entry(purpose.clone())
+            .or_insert(loaded);
+        Ok(Some(Arc::clone(slot)))
     }
 
     /// The material of each version of `record` whose state allows loading
@@ -578,7 +613,7 @@ impl KeyRing {
     fn publish(&self, record: StoredKey, previous: Option<&KeyEntry>) -> Result<(), Error> {
         let material = self.materialize(&record, previous)?;
         self.store.save(&record)?;
-        let name = record.name.clone();
+        let (tenant, purpose) = (record.name.tenant().clone(), record.name.purpose().clone());
         let entry = Arc::new(KeyEntry { record, material });
         // The replaced entry is dropped after the lock is released; its
         // material is zeroized once in-flight operations holding it finish.
@@ -586,7 +621,9 @@ impl KeyRing {
             .keys
             .write()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(name, entry);
+            .entry(tenant)
+            .or_default()
+            .insert(purpose, entry);
         drop(replaced);
         Ok(())
     }
@@ -606,13 +643,10 @@ impl fmt::Debug for KeyRing {
     /// unwrapped material as `KeyMaterial([REDACTED])`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let keys = self.keys.read().unwrap_or_else(PoisonError::into_inner);
-        let mut entries: Vec<_> = keys.iter().collect();
-        entries.sort_by(|a, b| a.0.cmp(b.0));
+        let mut entries: Vec<&Arc<KeyEntry>> = keys.values().flat_map(HashMap::values).collect();
+        entries.sort_by(|a, b| a.record.name.cmp(&b.record.name));
         f.debug_struct("KeyRing")
-            .field(
-                "keys",
-                &entries.into_iter().map(|(_, e)| e).collect::<Vec<_>>(),
-            )
+            .field("keys", &entries)
             .finish_non_exhaustive()
     }
 }
