@@ -409,3 +409,75 @@ fn the_ring_is_send_and_sync() {
     assert_send_sync::<KeyRing>();
     assert_send_sync::<MemoryKeyStore>();
 }
+
+/// A store that panics on `save` while `fail` is set: a plug point is
+/// caller code, and may panic while the ring holds its change lock.
+struct PanickingStore {
+    inner: MemoryKeyStore,
+    fail: std::sync::atomic::AtomicBool,
+}
+
+impl KeyStore for PanickingStore {
+    fn load(
+        &self,
+        name: &key_model::KeyName,
+    ) -> Result<Option<key_model::ring::StoredKey>, key_model::ring::BackendError> {
+        self.inner.load(name)
+    }
+
+    fn list(
+        &self,
+        tenant: &key_model::TenantId,
+    ) -> Result<Vec<key_model::KeyName>, key_model::ring::BackendError> {
+        self.inner.list(tenant)
+    }
+
+    fn save(&self, key: &key_model::ring::StoredKey) -> Result<(), key_model::ring::BackendError> {
+        assert!(
+            !self.fail.load(std::sync::atomic::Ordering::SeqCst),
+            "store crashed"
+        );
+        self.inner.save(key)
+    }
+}
+
+/// Poisoned locks: a plug point that panics mid-change poisons the ring's
+/// change lock. The change had not been published, so the ring recovers
+/// the lock, keeps the state from before the change, and goes on working
+/// without panicking.
+#[test]
+fn a_panic_in_a_plug_point_leaves_the_ring_usable_and_unchanged() {
+    let store = std::sync::Arc::new(PanickingStore {
+        inner: MemoryKeyStore::new(),
+        fail: std::sync::atomic::AtomicBool::new(false),
+    });
+    let ring = KeyRing::new(
+        std::sync::Arc::clone(&store),
+        key_model::ring::MemoryRootKey::generate().unwrap(),
+    );
+    let acme = scope("acme");
+    let key = name("acme", "audit-export");
+    ring.create_key(&acme, &key).unwrap();
+    let sealed = ring.encrypt(&acme, &key, b"rows", b"").unwrap();
+
+    store.fail.store(true, std::sync::atomic::Ordering::SeqCst);
+    let crashed =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ring.rotate(&acme, &key)));
+    assert!(
+        crashed.is_err(),
+        "the store's panic propagates to its caller"
+    );
+    store.fail.store(false, std::sync::atomic::Ordering::SeqCst);
+
+    // Nothing of the failed rotation is visible, and everything works.
+    assert_eq!(ring.versions(&acme, &key).unwrap().len(), 1);
+    assert_eq!(
+        ring.encrypt(&acme, &key, b"x", b"")
+            .unwrap()
+            .key_ref()
+            .version(),
+        v(1)
+    );
+    assert_eq!(&*ring.decrypt(&acme, &sealed, b"").unwrap(), b"rows");
+    assert_eq!(ring.rotate(&acme, &key).unwrap().key_ref().version(), v(2));
+}

@@ -10,11 +10,14 @@
 //! published by replacing the whole entry: a reader sees the key before or
 //! after a change, never half of one.
 //!
-//! Poisoned locks: no critical section of the ring calls caller code or
-//! leaves shared state half-updated (each write replaces one `Arc`), so a
-//! thread that panicked while holding a lock left the state consistent. The
-//! ring therefore recovers the guard (`PoisonError::into_inner`) instead of
-//! panicking or refusing service.
+//! Poisoned locks: the cache lock's critical sections call no code but the
+//! ring's own and leave nothing half-updated (each write replaces one
+//! `Arc`). The change mutex is held across the plug points (the store's
+//! `save`, the root key), which may panic; but a change is computed on a
+//! copy and published only after `save` returns, so a panic there leaves
+//! the state as it was before the change. Either way a poisoned lock guards
+//! consistent state, and the ring recovers the guard
+//! (`PoisonError::into_inner`) instead of panicking or refusing service.
 
 mod envelope;
 mod plaintext;
