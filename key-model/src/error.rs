@@ -5,6 +5,7 @@ use core::fmt;
 
 use crate::lifecycle::TransitionError;
 use crate::policy::Refusal;
+use crate::ring::{BackendError, EnvelopeError};
 
 /// Why a tenant id, purpose, version, [`KeyName`](crate::KeyName) or
 /// [`KeyRef`](crate::KeyRef) could not be parsed.
@@ -212,6 +213,25 @@ pub enum Error {
     Refused(Refusal),
     /// The operating system's random source failed.
     Random,
+    /// No such key or key version in this tenant scope. A key of another
+    /// tenant gives exactly this error, whether it exists or not (G5: no
+    /// existence oracle).
+    KeyNotFound,
+    /// The key already exists: create it once, then rotate.
+    KeyExists,
+    /// The key has used every version number (`u32::MAX`); numbers are
+    /// never reused.
+    VersionsExhausted,
+    /// Bytes or text that are not a well-formed envelope.
+    Envelope(EnvelopeError),
+    /// The envelope did not authenticate under the version it names: its
+    /// header, ciphertext or tag was altered, or the context differs.
+    DecryptionFailed,
+    /// The plaintext is longer than an envelope holds
+    /// ([`MAX_PLAINTEXT_LEN`](crate::ring::MAX_PLAINTEXT_LEN) bytes).
+    PlaintextTooLong,
+    /// The key store or the root key failed.
+    Backend(BackendError),
 }
 
 impl fmt::Display for Error {
@@ -221,6 +241,15 @@ impl fmt::Display for Error {
             Error::Transition(e) => fmt::Display::fmt(e, f),
             Error::Refused(e) => fmt::Display::fmt(e, f),
             Error::Random => f.write_str("the operating system's random source failed"),
+            Error::KeyNotFound => f.write_str("key not found in this tenant scope"),
+            Error::KeyExists => f.write_str("the key already exists: rotate it instead"),
+            Error::VersionsExhausted => f.write_str("the key has no version numbers left"),
+            Error::Envelope(e) => fmt::Display::fmt(e, f),
+            Error::DecryptionFailed => f.write_str(
+                "decryption failed: the envelope or its context does not match what was sealed",
+            ),
+            Error::PlaintextTooLong => f.write_str("the plaintext is too long for an envelope"),
+            Error::Backend(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -231,7 +260,14 @@ impl core::error::Error for Error {
             Error::Parse(e) => Some(e),
             Error::Transition(e) => Some(e),
             Error::Refused(e) => Some(e),
-            Error::Random => None,
+            Error::Envelope(e) => Some(e),
+            Error::Backend(e) => Some(e),
+            Error::Random
+            | Error::KeyNotFound
+            | Error::KeyExists
+            | Error::VersionsExhausted
+            | Error::DecryptionFailed
+            | Error::PlaintextTooLong => None,
         }
     }
 }
@@ -251,5 +287,11 @@ impl From<TransitionError> for Error {
 impl From<Refusal> for Error {
     fn from(e: Refusal) -> Self {
         Error::Refused(e)
+    }
+}
+
+impl From<EnvelopeError> for Error {
+    fn from(e: EnvelopeError) -> Self {
+        Error::Envelope(e)
     }
 }

@@ -16,7 +16,10 @@
 //! - what leaves the service is secret-free by construction: API responses,
 //!   events, export rows and audit records derive [`ApiDto`], [`EventDto`],
 //!   [`ExportDto`] or [`AuditDto`], which prove every field [`SecretFree`],
-//!   and the [`sink`]s accept nothing else.
+//!   and the [`sink`]s accept nothing else;
+//! - the embedded [`KeyRing`] does envelope encryption bound to the key
+//!   reference ([`Envelope`]), with plug points for a store and a root key
+//!   ([`ring::KeyStore`], [`ring::RootKey`]).
 //!
 //! ```
 //! use key_model::{
@@ -48,6 +51,7 @@ mod lifecycle;
 mod marker;
 mod material;
 pub mod policy;
+pub mod ring;
 mod scope;
 pub mod sink;
 #[cfg(feature = "testing")]
@@ -62,6 +66,9 @@ pub use lifecycle::{
 pub use marker::{ApiDto, AuditDto, EventDto, ExportDto, SecretFree};
 pub use material::KeyMaterial;
 pub use policy::{Operation, Refusal};
+pub use ring::{
+    Algorithm, Envelope, EnvelopeError, EnvelopeErrorKind, EnvelopeField, KeyRing, Plaintext,
+};
 pub use scope::TenantScope;
 pub use time::Timestamp;
 

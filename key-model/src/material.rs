@@ -63,9 +63,18 @@ impl KeyMaterial {
     }
 
     /// The bytes, for key-model's own cryptography only.
-    #[allow(dead_code)] // used by the key ring
     pub(crate) fn expose(&self) -> &[u8; KEY_LEN] {
         self.0.expose_secret()
+    }
+
+    /// The secret box, lent to a [`RootKey`](crate::ring::RootKey) to wrap.
+    pub(crate) fn secret(&self) -> &SecretBox<[u8; KEY_LEN]> {
+        &self.0
+    }
+
+    /// Material a [`RootKey`](crate::ring::RootKey) unwrapped.
+    pub(crate) fn from_secret(secret: SecretBox<[u8; KEY_LEN]>) -> KeyMaterial {
+        KeyMaterial(secret)
     }
 }
 
