@@ -295,6 +295,12 @@ secret_free_leaf!(
     crate::KeyMetadata,
     crate::Timestamp,
     crate::Operation,
+    // An envelope is ciphertext and its authenticated header (a key
+    // reference, a nonce): made to be stored and sent anywhere. Reading what
+    // it protects takes the key, a scope and the context. `Plaintext` is
+    // deliberately absent.
+    crate::Envelope,
+    crate::Algorithm,
 );
 
 /// Containers and pointers: secret-free exactly when what they hold is.
