@@ -72,5 +72,6 @@ pub mod __private {
 
     pub use crate::redact::{
         DisplayUnredacted, Redacted, SerializeUnredacted, Unredacted, With, WithFn,
+        display_unredacted,
     };
 }

@@ -65,9 +65,9 @@ impl<T: ?Sized> serde::Serialize for With<'_, T> {
     }
 }
 
-/// A field written as is (not marked `#[redact]`). `Field` is a zero-sized
-/// type named after the field, so that a failed check names the field in
-/// its message.
+/// A field serialized as is (not marked `#[redact]`). `Field` is a
+/// zero-sized type named after the field, so that a failed check names the
+/// field in its message.
 pub struct Unredacted<'a, T: ?Sized, Field>(pub &'a T, pub PhantomData<Field>);
 
 impl<'a, T: ?Sized, Field> Unredacted<'a, T, Field> {
@@ -80,12 +80,6 @@ impl<'a, T: ?Sized, Field> Unredacted<'a, T, Field> {
 impl<T: ?Sized + SerializeUnredacted<Field>, Field> serde::Serialize for Unredacted<'_, T, Field> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize_unredacted(serializer)
-    }
-}
-
-impl<T: ?Sized + DisplayUnredacted<Field>, Field> fmt::Display for Unredacted<'_, T, Field> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt_unredacted(f)
     }
 }
 
@@ -110,6 +104,14 @@ impl<T: ?Sized + serde::Serialize, Field> SerializeUnredacted<Field> for T {
     fn serialize_unredacted<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize(serializer)
     }
+}
+
+/// A field a `#[display("...")]` string names, displayed as is. The bound
+/// is checked here, at a call the derive places on the field's type, so a
+/// secret field gets one error there; the result is a [`With`] calling the
+/// field's `Display`, which needs no further bound.
+pub fn display_unredacted<T: ?Sized + DisplayUnredacted<Field>, Field>(value: &T) -> With<'_, T> {
+    With(value, <T as DisplayUnredacted<Field>>::fmt_unredacted)
 }
 
 /// Implemented by every `Display` type; the `RedactedDisplay` counterpart of

@@ -101,6 +101,11 @@ fn parse_redact(cx: &Ctxt, attr: &syn::Attribute) -> Option<Redact> {
 /// `with = path::to::function`, or the same path in a string as serde
 /// writes it.
 fn parse_path(meta: &ParseNestedMeta<'_>) -> syn::Result<syn::Path> {
+    if !meta.input.peek(syn::Token![=]) {
+        return Err(meta.error(
+            "`with` needs the function that writes the field: `#[redact(with = path::to::function)]`",
+        ));
+    }
     let value = meta.value()?;
     if value.peek(syn::LitStr) {
         let lit: syn::LitStr = value.parse()?;

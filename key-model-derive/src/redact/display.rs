@@ -2,8 +2,9 @@
 //! with std's `format!` syntax. Each placeholder is resolved to a field
 //! here, so that naming a redacted, skipped or unknown field is an error,
 //! and then rewritten to a generated argument: a `Display` placeholder gets
-//! the field through `Unredacted` (whose failing bound names the field and
-//! the fix when the type is a secret), a `with` field gets its function.
+//! the field through `display_unredacted` (whose failing bound names the
+//! field and the fix when the type is a secret), a `with` field gets its
+//! function.
 
 use std::collections::BTreeMap;
 
@@ -125,7 +126,7 @@ impl Trait {
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Class {
     /// Formatted with this trait; `Display` goes through the checked
-    /// `Unredacted` wrapper.
+    /// `display_unredacted`.
     Trait(Trait),
     /// A `with` field, in `{}` or `{:?}`: the function writes it.
     With,
@@ -151,7 +152,7 @@ impl Use {
             (Class::Trait(Trait::Display), _) => {
                 let marker = field.marker();
                 quote_spanned! {ty.span()=>
-                    &#krate::__private::Unredacted::<#ty, __fields::#marker>::new(#binding)
+                    &#krate::__private::display_unredacted::<#ty, __fields::#marker>(#binding)
                 }
             }
             _ => quote!(#binding),

@@ -134,16 +134,45 @@ fn value(krate: &syn::Path, field: &Field<'_>) -> TokenStream {
         Redact::With(path) => {
             quote_spanned!(path.span()=> &#krate::__private::With::<#ty>(#binding, #path))
         }
-        Redact::Skip => unreachable!("skipped fields are not written"),
+        // Only reached for the newtype `check_newtype` refused: any
+        // well-typed value keeps the output free of follow-on errors.
+        Redact::Skip => quote!(&#krate::__private::Redacted),
         Redact::None => {
-            // Spanned at the field's type: when the type cannot be
-            // serialized (a secret), the error underlines the field.
             let marker = field.marker();
-            quote_spanned! {ty.span()=>
-                &#krate::__private::Unredacted::<#ty, __fields::#marker>::new(#binding)
-            }
+            quote!(&#krate::__private::Unredacted::<#ty, __fields::#marker>::new(#binding))
         }
     }
+}
+
+/// Gives every token of the call that writes a field written as is the
+/// span of the field's type. rustc reports an unsatisfied bound at the
+/// call, and only a call whose tokens all come from the field is shown
+/// there: so a secret field is underlined on its own line, not at the
+/// derive. Identifiers resolve the same at either span (a derive's
+/// call-site span and the user's tokens are both unhygienic).
+fn at_field(field: &Field<'_>, tokens: TokenStream) -> TokenStream {
+    if field.redact.is_none() {
+        respan(tokens, field.ty.span())
+    } else {
+        tokens
+    }
+}
+
+fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let proc_macro2::TokenTree::Group(group) = &tt {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                tt = proc_macro2::TokenTree::Group(inner);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
 }
 
 /// `if path(field) { 0 } else { 1 }` for a field under
@@ -191,6 +220,7 @@ fn fields(
             } else {
                 quote!(#tr::serialize_field(&mut __state, #value)?;)
             };
+            let write = at_field(field, write);
             match &field.serde.skip_if {
                 None => write,
                 Some(path) => {
@@ -213,8 +243,12 @@ fn struct_body(krate: &syn::Path, name: &str, body: &Body<'_>, rule: Option<&Rul
     match body.style {
         Style::Unit => quote!(#serde::Serializer::serialize_unit_struct(__serializer, #name)),
         Style::Tuple if body.fields.len() == 1 => {
-            let value = value(krate, &body.fields[0]);
-            quote!(#serde::Serializer::serialize_newtype_struct(__serializer, #name, #value))
+            let field = &body.fields[0];
+            let value = value(krate, field);
+            at_field(
+                field,
+                quote!(#serde::Serializer::serialize_newtype_struct(__serializer, #name, #value)),
+            )
         }
         Style::Tuple => {
             let tr = quote!(#serde::ser::SerializeTupleStruct);
@@ -254,10 +288,12 @@ fn variant_body(
             #serde::Serializer::serialize_unit_variant(__serializer, #name, #index, #variant)
         },
         Style::Tuple if body.fields.len() == 1 => {
-            let value = value(krate, &body.fields[0]);
-            quote! {
-                #serde::Serializer::serialize_newtype_variant(__serializer, #name, #index, #variant, #value)
-            }
+            let field = &body.fields[0];
+            let value = value(krate, field);
+            at_field(
+                field,
+                quote!(#serde::Serializer::serialize_newtype_variant(__serializer, #name, #index, #variant, #value)),
+            )
         }
         Style::Tuple => {
             let tr = quote!(#serde::ser::SerializeTupleVariant);
