@@ -88,17 +88,12 @@ impl<'a> Input<'a> {
         };
         let data = match &input.data {
             syn::Data::Struct(data) => Data::Struct(Body::from_syn(cx, &data.fields, derive)),
-            syn::Data::Enum(data) => {
-                if derive == Derive::Serialize && serde.rename_all_fields.is_some() {
-                    // Accepted on enums only, as serde does; nothing to check.
-                }
-                Data::Enum(
-                    data.variants
-                        .iter()
-                        .map(|variant| Variant::from_syn(cx, variant, derive))
-                        .collect(),
-                )
-            }
+            syn::Data::Enum(data) => Data::Enum(
+                data.variants
+                    .iter()
+                    .map(|variant| Variant::from_syn(cx, variant, derive))
+                    .collect(),
+            ),
             syn::Data::Union(data) => {
                 cx.error_spanned_by(
                     data.union_token,
@@ -110,10 +105,10 @@ impl<'a> Input<'a> {
                 return None;
             }
         };
-        if derive == Derive::Serialize {
-            if let (Data::Struct(_), Some(rule)) = (&data, &serde.rename_all_fields) {
-                cx.error_spanned_by(&rule.lit, "`rename_all_fields` applies to enums only");
-            }
+        if let (Derive::Serialize, Data::Struct(_), Some(rule)) =
+            (derive, &data, &serde.rename_all_fields)
+        {
+            cx.error_spanned_by(&rule.lit, "`rename_all_fields` applies to enums only");
         }
         let display = if derive == Derive::Display {
             let display = attr::display(cx, &input.attrs);
@@ -176,8 +171,8 @@ impl<'a> Body<'a> {
             .enumerate()
             .map(|(index, field)| Field::from_syn(cx, index, field, derive))
             .collect();
-        if let [only] = fields.as_mut_slice() {
-            if style == Style::Tuple {
+        if let ([only], Style::Tuple) = (fields.as_mut_slice(), style) {
+            {
                 // serde writes the one field of a newtype whatever its skip
                 // options say; so does RedactedSerialize.
                 only.serde.skip = false;
@@ -219,17 +214,16 @@ impl<'a> Variant<'a> {
 
 impl<'a> Field<'a> {
     fn from_syn(cx: &Ctxt, index: usize, field: &'a syn::Field, derive: Derive) -> Self {
-        let (member, name) = match &field.ident {
-            Some(ident) => (syn::Member::Named(ident.clone()), ident.unraw().to_string()),
-            None => {
-                let span = syn::spanned::Spanned::span(&field.ty);
-                let index = syn::Index {
-                    index: u32::try_from(index).expect("more than u32::MAX fields"),
-                    span,
-                };
-                let name = index.index.to_string();
-                (syn::Member::Unnamed(index), name)
-            }
+        let (member, name) = if let Some(ident) = &field.ident {
+            (syn::Member::Named(ident.clone()), ident.unraw().to_string())
+        } else {
+            let span = syn::spanned::Spanned::span(&field.ty);
+            let index = syn::Index {
+                index: u32::try_from(index).expect("more than u32::MAX fields"),
+                span,
+            };
+            let name = index.index.to_string();
+            (syn::Member::Unnamed(index), name)
         };
         if derive == Derive::Display {
             for attr in &field.attrs {

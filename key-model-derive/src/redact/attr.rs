@@ -132,21 +132,19 @@ pub(crate) fn display(cx: &Ctxt, attrs: &[syn::Attribute]) -> Option<DisplayAttr
         if !attr.path().is_ident(DISPLAY) {
             continue;
         }
-        let parsed = match &attr.meta {
-            syn::Meta::List(list) => match list.parse_args::<syn::LitStr>() {
-                Ok(lit) => Some(DisplayAttr { lit }),
-                Err(_) => {
-                    cx.error_spanned_by(
-                        &list.tokens,
-                        "expected one format string: `#[display(\"...\")]`",
-                    );
-                    None
-                }
-            },
-            other => {
-                cx.error_spanned_by(other, "expected `#[display(\"...\")]`");
+        let parsed = if let syn::Meta::List(list) = &attr.meta {
+            if let Ok(format) = list.parse_args::<syn::LitStr>() {
+                Some(DisplayAttr { lit: format })
+            } else {
+                cx.error_spanned_by(
+                    &list.tokens,
+                    "expected one format string: `#[display(\"...\")]`",
+                );
                 None
             }
+        } else {
+            cx.error_spanned_by(&attr.meta, "expected `#[display(\"...\")]`");
+            None
         };
         if found.is_some() {
             cx.error_spanned_by(attr, "duplicate `#[display]` attribute");

@@ -210,11 +210,13 @@ impl Written {
                     };
                     let name = resolver.arg(&arg, None, &p.spec.ty)?;
                     let spec = format!("{}{width}{precision}{}", p.spec.flags, p.spec.ty);
-                    if spec.is_empty() {
-                        format.push_str(&format!("{{{name}}}"));
-                    } else {
-                        format.push_str(&format!("{{{name}:{spec}}}"));
+                    format.push('{');
+                    format.push_str(&name);
+                    if !spec.is_empty() {
+                        format.push(':');
+                        format.push_str(&spec);
                     }
+                    format.push('}');
                 }
             }
         }
@@ -308,7 +310,7 @@ impl Resolver<'_, '_, '_> {
             }
             (_, Some(class)) => class,
             (Redact::With(_), None) => {
-                if ty != "" && ty != "?" {
+                if !ty.is_empty() && ty != "?" {
                     return self.error(format!(
                         "`{shown}` is a `#[redact(with = ...)]` field: its function writes it, so only `{{}}` and `{{:?}}` apply, not `{{:{ty}}}`"
                     ));

@@ -182,10 +182,10 @@ impl Parser {
             }
             return Some(Count::Literal(digits));
         }
-        if let Some(name) = self.identifier() {
-            if self.eat('$') {
-                return Some(Count::Arg(Arg::Name(name)));
-            }
+        if let Some(name) = self.identifier()
+            && self.eat('$')
+        {
+            return Some(Count::Arg(Arg::Name(name)));
         }
         self.pos = start;
         None

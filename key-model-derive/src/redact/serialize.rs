@@ -130,13 +130,12 @@ fn value(krate: &syn::Path, field: &Field<'_>) -> TokenStream {
     let binding = field.binding();
     let ty = field.ty;
     match &field.redact {
-        Redact::Full => quote!(&#krate::__private::Redacted),
+        // `Skip` is only reached for the newtype `check_newtype` refused:
+        // any well-typed value keeps the output free of follow-on errors.
+        Redact::Full | Redact::Skip => quote!(&#krate::__private::Redacted),
         Redact::With(path) => {
             quote_spanned!(path.span()=> &#krate::__private::With::<#ty>(#binding, #path))
         }
-        // Only reached for the newtype `check_newtype` refused: any
-        // well-typed value keeps the output free of follow-on errors.
-        Redact::Skip => quote!(&#krate::__private::Redacted),
         Redact::None => {
             let marker = field.marker();
             quote!(&#krate::__private::Unredacted::<#ty, __fields::#marker>::new(#binding))
