@@ -179,7 +179,8 @@ impl Written {
         let mut resolver = Resolver {
             cx,
             body,
-            span: lit.span(),
+            lit,
+            range: 0..0,
             next: 0,
             args: BTreeMap::new(),
             ok: true,
@@ -189,26 +190,27 @@ impl Written {
             match piece {
                 Piece::Text(text) => format.push_str(&text),
                 Piece::Placeholder(p) => {
+                    resolver.range = p.range.clone();
                     let precision = match &p.spec.precision {
                         None => String::new(),
                         Some(Precision::Star) => {
                             let index = resolver.take_next();
                             format!(
                                 ".{}$",
-                                resolver.arg(&Arg::Index(index), Some(Class::Count), "")?
+                                resolver.arg(&Arg::Index(index), Some(Class::Count), "")
                             )
                         }
-                        Some(Precision::Count(count)) => format!(".{}", resolver.count(count)?),
+                        Some(Precision::Count(count)) => format!(".{}", resolver.count(count)),
                     };
                     let width = match &p.spec.width {
                         None => String::new(),
-                        Some(count) => resolver.count(count)?,
+                        Some(count) => resolver.count(count),
                     };
                     let arg = match p.arg {
                         Arg::Next => Arg::Index(resolver.take_next()),
                         other => other,
                     };
-                    let name = resolver.arg(&arg, None, &p.spec.ty)?;
+                    let name = resolver.arg(&arg, None, &p.spec.ty);
                     let spec = format!("{}{width}{precision}{}", p.spec.flags, p.spec.ty);
                     format.push('{');
                     format.push_str(&name);
@@ -236,7 +238,9 @@ impl Written {
 struct Resolver<'c, 'b, 'a> {
     cx: &'c Ctxt,
     body: &'b Body<'a>,
-    span: Span,
+    lit: &'b syn::LitStr,
+    /// The placeholder being resolved, in bytes of the string's value.
+    range: core::ops::Range<usize>,
     next: usize,
     args: BTreeMap<(usize, Class), syn::Ident>,
     ok: bool,
@@ -248,26 +252,49 @@ impl Resolver<'_, '_, '_> {
         self.next - 1
     }
 
-    fn error(&mut self, message: String) -> Option<String> {
-        self.cx.syn_error(syn::Error::new(self.span, message));
+    /// Records an error and returns a stand-in name, so that resolution
+    /// goes on and every bad placeholder of the string is reported.
+    fn error(&mut self, message: String) -> String {
+        self.cx
+            .syn_error(syn::Error::new(self.placeholder_span(), message));
         self.ok = false;
-        None
+        "_".to_owned()
     }
 
-    fn count(&mut self, count: &Count) -> Option<String> {
+    /// The span of the placeholder being resolved where the compiler can
+    /// point inside a literal (nightly's `Literal::subspan`, for a plain
+    /// string whose source is its value), else of the whole literal.
+    fn placeholder_span(&self) -> Span {
+        let token = self.lit.token();
+        let source = token.to_string();
+        let plain = source
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .is_some_and(|inner| inner == self.lit.value());
+        let range = self.range.start + 1..self.range.end + 1;
+        plain
+            .then(|| token.subspan(range))
+            .flatten()
+            .unwrap_or_else(|| self.lit.span())
+    }
+
+    fn count(&mut self, count: &Count) -> String {
         match count {
-            Count::Literal(digits) => Some(digits.clone()),
-            Count::Arg(arg) => Some(format!("{}$", self.arg(arg, Some(Class::Count), "")?)),
+            Count::Literal(digits) => digits.clone(),
+            Count::Arg(arg) => format!("{}$", self.arg(arg, Some(Class::Count), "")),
         }
     }
 
     /// The generated argument for `arg` formatted as `ty` (or used as a
     /// count), or an error naming the placeholder.
-    fn arg(&mut self, arg: &Arg, count: Option<Class>, ty: &str) -> Option<String> {
-        let shown = match arg {
-            Arg::Next => unreachable!("resolved by the caller"),
-            Arg::Index(i) => format!("{{{i}}}"),
-            Arg::Name(name) => format!("{{{name}}}"),
+    fn arg(&mut self, arg: &Arg, count: Option<Class>, ty: &str) -> String {
+        // As the user wrote it: `{name}` for a value, `name$` for a count.
+        let shown = match (arg, count) {
+            (Arg::Next, _) => unreachable!("resolved by the caller"),
+            (Arg::Index(i), None) => format!("{{{i}}}"),
+            (Arg::Name(name), None) => format!("{{{name}}}"),
+            (Arg::Index(i), Some(_)) => format!("{i}$"),
+            (Arg::Name(name), Some(_)) => format!("{name}$"),
         };
         let found = match (arg, self.body.style) {
             (Arg::Name(name), Style::Named) => {
@@ -327,6 +354,6 @@ impl Resolver<'_, '_, '_> {
             .args
             .entry((index, class))
             .or_insert_with(|| format_ident!("__arg{}", next_index));
-        Some(ident.to_string())
+        ident.to_string()
     }
 }

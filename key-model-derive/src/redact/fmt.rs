@@ -26,6 +26,9 @@ pub(crate) enum Piece {
 pub(crate) struct Placeholder {
     pub(crate) arg: Arg,
     pub(crate) spec: Spec,
+    /// Where it stands in the string, in bytes, braces included: for
+    /// errors pointed at the placeholder itself where rustc allows it.
+    pub(crate) range: core::ops::Range<usize>,
 }
 
 /// Which argument a placeholder or a count names.
@@ -68,6 +71,11 @@ pub(crate) enum Precision {
 pub(crate) fn parse(input: &str) -> Result<Vec<Piece>, String> {
     let mut parser = Parser {
         chars: input.chars().collect(),
+        offsets: input
+            .char_indices()
+            .map(|(offset, _)| offset)
+            .chain([input.len()])
+            .collect(),
         pos: 0,
     };
     parser.format()
@@ -75,6 +83,8 @@ pub(crate) fn parse(input: &str) -> Result<Vec<Piece>, String> {
 
 struct Parser {
     chars: Vec<char>,
+    /// The byte offset of each char, and of the end.
+    offsets: Vec<usize>,
     pos: usize,
 }
 
@@ -114,7 +124,13 @@ impl Parser {
                     if !text.is_empty() {
                         pieces.push(Piece::Text(core::mem::take(&mut text)));
                     }
-                    pieces.push(Piece::Placeholder(self.placeholder()?));
+                    let start = self.offsets[self.pos - 1];
+                    let (arg, spec) = self.placeholder()?;
+                    pieces.push(Piece::Placeholder(Placeholder {
+                        arg,
+                        spec,
+                        range: start..self.offsets[self.pos],
+                    }));
                 }
                 other => text.push(other),
             }
@@ -125,7 +141,7 @@ impl Parser {
         Ok(pieces)
     }
 
-    fn placeholder(&mut self) -> Result<Placeholder, String> {
+    fn placeholder(&mut self) -> Result<(Arg, Spec), String> {
         let arg = self.argument().unwrap_or(Arg::Next);
         let spec = if self.eat(':') {
             self.spec()?
@@ -133,7 +149,7 @@ impl Parser {
             Spec::default()
         };
         if self.eat('}') {
-            Ok(Placeholder { arg, spec })
+            Ok((arg, spec))
         } else if self.peek().is_none() {
             Err("invalid format string: expected `}` but the string ended; write `{{` for a literal `{`".to_owned())
         } else {
@@ -327,6 +343,19 @@ mod tests {
         assert_eq!(pieces.len(), 5);
         assert_eq!(pieces[0], Piece::Text("session ".into()));
         assert_eq!(pieces[4], Piece::Text("!".into()));
+        let Piece::Placeholder(p) = &pieces[3] else {
+            panic!("{pieces:?}")
+        };
+        assert_eq!(p.range, 19..28);
+    }
+
+    #[test]
+    fn ranges_count_bytes() {
+        let pieces = parse("é {x:>4} ü").unwrap();
+        let Piece::Placeholder(p) = &pieces[1] else {
+            panic!("{pieces:?}")
+        };
+        assert_eq!(&"é {x:>4} ü"[p.range.clone()], "{x:>4}");
     }
 
     #[test]
