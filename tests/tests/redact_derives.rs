@@ -739,3 +739,39 @@ fn redacting_values_compose_in_containers() {
         r#"{"n":[1,"[REDACTED]","x"]}"#
     );
 }
+
+/// The example of `docs/guarantees.md` (G4), exactly as written there.
+#[test]
+fn documented_example() {
+    use key_model::KeyRef;
+
+    #[derive(RedactedDebug, RedactedDisplay, RedactedSerialize)]
+    #[display("session {id} under {encryption_key_ref}")]
+    struct Session {
+        id: u64,
+        encryption_key_ref: KeyRef,
+        #[redact]
+        key: KeyMaterial,
+        #[redact(skip)]
+        scratch: Vec<u8>,
+    }
+
+    let session = Session {
+        id: 7,
+        encryption_key_ref: "tenants/acme/keys/audit-export/versions/1".parse().unwrap(),
+        key: KeyMaterial::generate().unwrap(),
+        scratch: vec![1, 2, 3],
+    };
+    assert_eq!(
+        format!("{session:?}"),
+        r#"Session { id: 7, encryption_key_ref: KeyRef("tenants/acme/keys/audit-export/versions/1"), key: [REDACTED] }"#
+    );
+    assert_eq!(
+        session.to_string(),
+        "session 7 under tenants/acme/keys/audit-export/versions/1"
+    );
+    assert_eq!(
+        serde_json::to_string(&session).unwrap(),
+        r#"{"id":7,"encryption_key_ref":"tenants/acme/keys/audit-export/versions/1","key":"[REDACTED]"}"#
+    );
+}
