@@ -354,8 +354,8 @@ fn enums_match_every_variant_kind() {
     }
 }
 
-/// `T` appears in non-redacted fields and gets a bound; `U` appears only in
-/// a `PhantomData` field and `S` only in a redacted one, so neither needs
+/// `T` appears in fields written as is and gets a bound; `U` appears only
+/// inside `PhantomData` and `S` only in a redacted field, so neither needs
 /// `Debug` or `Serialize`.
 #[derive(RedactedDebug, RedactedSerialize)]
 struct Generic<'a, T, U, S>
@@ -378,6 +378,9 @@ struct NotSecret(u8);
 
 #[test]
 fn generics_bound_only_what_is_written() {
+    fn implemented<T: fmt::Debug + Serialize>() {}
+    implemented::<Generic<'static, u8, Opaque, Opaque>>();
+
     let value: Generic<'_, u8, NotSecret, Opaque> = Generic {
         shown: Some(1),
         hidden: Opaque,

@@ -22,7 +22,25 @@ where
     key: K,
 }
 
+/// An associated type is bounded itself (`I::Item: Debug`), not `I`.
+#[derive(RedactedDebug, RedactedSerialize)]
+struct Current<I: Iterator> {
+    item: I::Item,
+    #[redact]
+    rest: I,
+}
+
 fn main() {
+    let current = Current {
+        item: 1u8,
+        rest: core::iter::once(2u8).map(|_| 3u8),
+    };
+    assert_eq!(format!("{current:?}"), "Current { item: 1, rest: [REDACTED] }");
+    assert_eq!(
+        serde_json::to_string(&current).unwrap(),
+        r#"{"item":1,"rest":"[REDACTED]"}"#
+    );
+
     let labeled = Labeled {
         label: "n",
         value: 3u8,
