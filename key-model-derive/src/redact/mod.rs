@@ -141,3 +141,64 @@ fn pattern(path: &TokenStream, body: &Body<'_>, used: impl Fn(&Field<'_>) -> boo
     });
     quote!(#path { #(#bound,)* .. })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Derive, expand};
+
+    fn expansion(input: &syn::DeriveInput, derive: Derive) -> String {
+        expand(input, derive).to_string()
+    }
+
+    /// A `#[redact]` field is not even bound by the generated code: nothing
+    /// it emits can format, serialize or copy the value.
+    #[test]
+    fn redacted_fields_are_never_bound() {
+        let input: syn::DeriveInput = syn::parse_quote! {
+            enum Login {
+                #[display("{user}")]
+                Password { user: String, #[redact] password: String },
+                #[display("{0}")]
+                Token(String, #[redact] String),
+            }
+        };
+        for derive in [Derive::Debug, Derive::Display, Derive::Serialize] {
+            let out = expansion(&input, derive);
+            assert!(!out.contains("compile_error"), "{out}");
+            assert!(!out.contains("__field_password"), "{out}");
+            assert!(!out.contains("__field_1"), "{out}");
+        }
+        let debug = expansion(&input, Derive::Debug);
+        assert!(debug.contains("__field_user"), "{debug}");
+        assert!(
+            debug.contains(":: key_model :: __private :: Redacted"),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn crate_path_is_honoured() {
+        let input: syn::DeriveInput = syn::parse_quote! {
+            #[key_model(crate = "my::km")]
+            struct Login { #[redact] password: String }
+        };
+        let out = expansion(&input, Derive::Serialize);
+        assert!(
+            out.contains("my :: km :: __private :: serde :: Serialize"),
+            "{out}"
+        );
+        assert!(!out.contains(":: key_model"), "{out}");
+    }
+
+    /// On error, the errors come with a stub impl and nothing else.
+    #[test]
+    fn errors_come_with_a_stub() {
+        let input: syn::DeriveInput = syn::parse_quote! {
+            struct Login { #[redact(hide)] password: String }
+        };
+        let out = expansion(&input, Derive::Debug);
+        assert!(out.contains("compile_error"), "{out}");
+        assert!(out.contains("unreachable"), "{out}");
+        assert!(!out.contains("debug_struct"), "{out}");
+    }
+}
