@@ -193,12 +193,10 @@ impl Written {
                     resolver.range = p.range.clone();
                     let precision = match &p.spec.precision {
                         None => String::new(),
+                        // `.*` takes the next positional argument before
+                        // the value does, as in std.
                         Some(Precision::Star) => {
-                            let index = resolver.take_next();
-                            format!(
-                                ".{}$",
-                                resolver.arg(&Arg::Index(index), Some(Class::Count), "")
-                            )
+                            format!(".{}$", resolver.arg(&Arg::Next, Some(Class::Count), ""))
                         }
                         Some(Precision::Count(count)) => format!(".{}", resolver.count(count)),
                     };
@@ -206,11 +204,7 @@ impl Written {
                         None => String::new(),
                         Some(count) => resolver.count(count),
                     };
-                    let arg = match p.arg {
-                        Arg::Next => Arg::Index(resolver.take_next()),
-                        other => other,
-                    };
-                    let name = resolver.arg(&arg, None, &p.spec.ty);
+                    let name = resolver.arg(&p.arg, None, &p.spec.ty);
                     let spec = format!("{}{width}{precision}{}", p.spec.flags, p.spec.ty);
                     format.push('{');
                     format.push_str(&name);
@@ -225,12 +219,11 @@ impl Written {
         if !resolver.ok {
             return None;
         }
-        let mut uses: Vec<Use> = resolver
+        let uses = resolver
             .args
             .into_iter()
             .map(|((field, class), arg)| Use { field, class, arg })
             .collect();
-        uses.sort_by(|a, b| a.arg.cmp(&b.arg));
         Some(Written { format, uses })
     }
 }
@@ -247,11 +240,6 @@ struct Resolver<'c, 'b, 'a> {
 }
 
 impl Resolver<'_, '_, '_> {
-    fn take_next(&mut self) -> usize {
-        self.next += 1;
-        self.next - 1
-    }
-
     /// Records an error and returns a stand-in name, so that resolution
     /// goes on and every bad placeholder of the string is reported.
     fn error(&mut self, message: String) -> String {
@@ -288,13 +276,24 @@ impl Resolver<'_, '_, '_> {
     /// The generated argument for `arg` formatted as `ty` (or used as a
     /// count), or an error naming the placeholder.
     fn arg(&mut self, arg: &Arg, count: Option<Class>, ty: &str) -> String {
-        // As the user wrote it: `{name}` for a value, `name$` for a count.
+        // As the user wrote it (`{name}` for a value, `name$` for a count),
+        // with the position an implicit `{}` or `.*` stands for.
         let shown = match (arg, count) {
-            (Arg::Next, _) => unreachable!("resolved by the caller"),
-            (Arg::Index(i), None) => format!("{{{i}}}"),
-            (Arg::Name(name), None) => format!("{{{name}}}"),
-            (Arg::Index(i), Some(_)) => format!("{i}$"),
-            (Arg::Name(name), Some(_)) => format!("{name}$"),
+            (Arg::Next, None) => format!("`{{}}` (position {})", self.next),
+            (Arg::Next, Some(_)) => format!("`.*` (position {})", self.next),
+            (Arg::Index(i), None) => format!("`{{{i}}}`"),
+            (Arg::Name(name), None) => format!("`{{{name}}}`"),
+            (Arg::Index(i), Some(_)) => format!("`{i}$`"),
+            (Arg::Name(name), Some(_)) => format!("`{name}$`"),
+        };
+        let arg = match arg {
+            // The implicit position counter, as std's: explicit positions
+            // do not move it.
+            Arg::Next => {
+                self.next += 1;
+                &Arg::Index(self.next - 1)
+            }
+            explicit => explicit,
         };
         let found = match (arg, self.body.style) {
             (Arg::Name(name), Style::Named) => {
@@ -303,7 +302,7 @@ impl Resolver<'_, '_, '_> {
             (Arg::Index(i), Style::Tuple) => (*i < self.body.fields.len()).then_some(*i),
             (Arg::Index(_), Style::Named) => {
                 return self.error(format!(
-                    "`{shown}`: the fields are named, so name the field instead of its position"
+                    "{shown}: the fields are named, so name the field instead of its position"
                 ));
             }
             _ => None,
@@ -321,25 +320,25 @@ impl Resolver<'_, '_, '_> {
             } else {
                 format!("fields that can be displayed: {}", known.join(", "))
             };
-            return self.error(format!("`{shown}` names no field of this type; {hint}"));
+            return self.error(format!("{shown} names no field of this type; {hint}"));
         };
         let field = &self.body.fields[index];
         let class = match (&field.redact, count) {
             (Redact::Full, _) => {
                 return self.error(format!(
-                    "`{shown}` names a `#[redact]` field, which must never be displayed: remove it from the format string, or use `#[redact(with = path)]` to display what `path` chooses"
+                    "{shown} names a `#[redact]` field, which must never be displayed: remove it from the format string, or use `#[redact(with = path)]` to display what `path` chooses"
                 ));
             }
             (Redact::Skip, _) => {
                 return self.error(format!(
-                    "`{shown}` names a `#[redact(skip)]` field, which must never be displayed: remove it from the format string"
+                    "{shown} names a `#[redact(skip)]` field, which must never be displayed: remove it from the format string"
                 ));
             }
             (_, Some(class)) => class,
             (Redact::With(_), None) => {
                 if !ty.is_empty() && ty != "?" {
                     return self.error(format!(
-                        "`{shown}` is a `#[redact(with = ...)]` field: its function writes it, so only `{{}}` and `{{:?}}` apply, not `{{:{ty}}}`"
+                        "{shown} is a `#[redact(with = ...)]` field: its function writes it, so only `{{}}` and `{{:?}}` apply, not `{{:{ty}}}`"
                     ));
                 }
                 Class::With
