@@ -778,3 +778,24 @@ fn documented_example() {
         r#"{"id":7,"encryption_key_ref":"tenants/acme/keys/audit-export/versions/1","key":"[REDACTED]"}"#
     );
 }
+
+/// As with serde, a skipped variant's fields need no `Serialize`.
+#[derive(RedactedSerialize)]
+enum Job<T> {
+    Done(u8),
+    #[serde(skip)]
+    Running(T),
+}
+
+#[test]
+fn skipped_variants_need_no_bound() {
+    fn serializable<T: Serialize>(_: &T) {}
+    let job: Job<Opaque> = Job::Done(1);
+    serializable(&job);
+    assert_eq!(serde_json::to_string(&job).unwrap(), r#"{"Done":1}"#);
+    let err = serde_json::to_string(&Job::Running(Opaque)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the enum variant Job::Running cannot be serialized"
+    );
+}

@@ -27,7 +27,16 @@ pub(super) fn expand(cx: &Ctxt, input: &Input<'_>) -> TokenStream {
 
     let mut bounds = Bounds::new(generics);
     let mut unredacted = Vec::new();
-    for field in input.all_fields() {
+    let written: Vec<&Field<'_>> = match &input.data {
+        Data::Struct(body) => body.fields.iter().collect(),
+        // A skipped variant's fields are never written, so need nothing.
+        Data::Enum(variants) => variants
+            .iter()
+            .filter(|v| !v.serde.skip)
+            .flat_map(|v| v.body.fields.iter())
+            .collect(),
+    };
+    for field in written {
         if field.redact.is_none() && !field.serde.skip {
             bounds.insert(field.ty, &quote!(#serde::Serialize));
             unredacted.push(field);
