@@ -3,7 +3,7 @@
 //! re-export (the same option serde's derives have).
 
 use crate::ctxt::Ctxt;
-use crate::symbol::{CRATE, KEY_MODEL};
+use crate::symbol::{ALSO, CRATE, KEY_MODEL};
 
 /// The path given by `#[key_model(crate = "...")]`, or `::key_model`.
 /// Unknown or repeated options are reported to `cx` at their tokens.
@@ -22,8 +22,13 @@ pub(crate) fn crate_path(cx: &Ctxt, attrs: &[syn::Attribute]) -> syn::Path {
                 }
                 found = Some(path);
                 Ok(())
+            } else if meta.path.is_ident(ALSO) {
+                // Parsed and checked by the boundary derives (`boundary/attr.rs`);
+                // skipped here so that every derive accepts the same options.
+                meta.parse_nested_meta(|_| Ok(()))
             } else {
-                Err(meta.error("unknown key_model option; expected `crate = \"path\"`"))
+                Err(meta
+                    .error("unknown key_model option; expected `crate = \"path\"` or `also(...)`"))
             }
         });
         if let Err(err) = result {

@@ -12,7 +12,11 @@
 //! - disabled keys fail closed: one pure function, [`policy::check`],
 //!   decides, and states it does not recognise refuse everything;
 //! - key material ([`KeyMaterial`]) is opaque: it cannot be printed,
-//!   serialized, cloned or compared, and is zeroized on drop.
+//!   serialized, cloned or compared, and is zeroized on drop;
+//! - what leaves the service is secret-free by construction: API responses,
+//!   events, export rows and audit records derive [`ApiDto`], [`EventDto`],
+//!   [`ExportDto`] or [`AuditDto`], which prove every field [`SecretFree`],
+//!   and the [`sink`]s accept nothing else.
 //!
 //! ```
 //! use key_model::{
@@ -46,6 +50,9 @@ mod material;
 pub mod policy;
 mod redact;
 mod scope;
+pub mod sink;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod time;
 
 pub use error::{Error, ParseError, ParseErrorKind};
@@ -53,11 +60,17 @@ pub use id::{KeyName, KeyPurpose, KeyRef, KeyVersion, MAX_SLUG_LEN, TenantId};
 pub use lifecycle::{
     KeyMetadata, KeyOrigin, KeyState, StateKind, Transition, TransitionError, UnrecognizedState,
 };
-pub use marker::SecretFree;
+pub use marker::{ApiDto, AuditDto, EventDto, ExportDto, SecretFree};
 pub use material::KeyMaterial;
 pub use policy::{Operation, Refusal};
 pub use scope::TenantScope;
 pub use time::Timestamp;
+
+/// The boundary derives. Each one proves every field's type [`SecretFree`]
+/// and implements its trait (a derive and a trait share a name, as serde's
+/// `Serialize` does). See `docs/boundary.md`.
+#[cfg(feature = "derive")]
+pub use key_model_derive::{ApiDto, AuditDto, EventDto, ExportDto, SecretFree};
 
 /// Derives `Debug` for a type that holds a secret: the output is exactly
 /// what `#[derive(Debug)]` prints (through the same `debug_struct` /
@@ -247,3 +260,8 @@ pub mod __private {
         display_unredacted,
     };
 }
+
+// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

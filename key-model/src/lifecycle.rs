@@ -359,6 +359,15 @@ pub enum KeyOrigin {
     PlatformManaged,
 }
 
+impl fmt::Display for KeyOrigin {
+    /// The name serde uses (`platform_managed`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            KeyOrigin::PlatformManaged => "platform_managed",
+        })
+    }
+}
+
 /// What is known about one key version, without its material.
 ///
 /// Metadata is boundary-safe: it can go into API responses, events, exports

@@ -1,0 +1,260 @@
+//! Leak canaries (feature `testing`, never needed in production).
+//!
+//! A [`Canary`] is key material with known bytes. Put canaries where real
+//! keys would be, drive every output channel of a service (logs, events, API
+//! responses, exports, panics), and scan what came out with
+//! [`Canary::assert_no_leak`]. The detector finds the canary as raw bytes,
+//! as lowercase or uppercase hex, as standard or URL-safe base64 (padded or
+//! not, at each of the three byte alignments, so a canary inside a longer
+//! encoded buffer is found too) and as a list of decimal numbers the way
+//! `Debug` prints a byte array or slice (`[12, 34, ...]`, one per line in
+//! `{:#?}`, or a JSON array).
+//!
+//! ```
+//! use key_model::testing::{Canary, Encoding};
+//!
+//! let canary = Canary::new(7);
+//! let key = canary.key_material();
+//! canary.assert_no_leak(format!("{key:?}")); // prints `KeyMaterial([REDACTED])`
+//!
+//! // A deliberate leak is found, with its encoding and offset.
+//! let leaked = format!("token={:?}", canary.bytes());
+//! let leak = canary.find_leak(&leaked).unwrap();
+//! assert_eq!(leak.encoding(), Encoding::DecimalList);
+//! assert_eq!(leak.offset(), 7);
+//! ```
+
+use core::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+
+use crate::material::{KEY_LEN, KeyMaterial};
+
+/// Key material whose bytes the test knows, and the patterns that would
+/// betray them in an output.
+pub struct Canary {
+    bytes: [u8; KEY_LEN],
+    /// Each encoding with the exact byte patterns that reveal the canary.
+    patterns: Vec<(Encoding, Vec<u8>)>,
+}
+
+/// How a leaked canary was written in the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Encoding {
+    /// The bytes themselves.
+    Raw,
+    /// Lowercase hexadecimal (`{:02x}` per byte).
+    HexLower,
+    /// Uppercase hexadecimal (`{:02X}` per byte).
+    HexUpper,
+    /// Standard base64 (`+`, `/`), padded or not, at any byte alignment.
+    Base64Standard,
+    /// URL-safe base64 (`-`, `_`), padded or not, at any byte alignment.
+    Base64UrlSafe,
+    /// Decimal numbers separated by anything (`[12, 34]` from `Debug`, the
+    /// same over several lines from `{:#?}`, a JSON array `[12,34]`).
+    DecimalList,
+}
+
+impl fmt::Display for Encoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Encoding::Raw => "raw bytes",
+            Encoding::HexLower => "lowercase hex",
+            Encoding::HexUpper => "uppercase hex",
+            Encoding::Base64Standard => "standard base64",
+            Encoding::Base64UrlSafe => "URL-safe base64",
+            Encoding::DecimalList => "a list of decimal bytes",
+        })
+    }
+}
+
+/// Where and how a canary was found in an output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Leak {
+    encoding: Encoding,
+    offset: usize,
+}
+
+impl Leak {
+    /// How the canary was written.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// The byte offset in the output where the leaked form starts.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+}
+
+impl fmt::Display for Leak {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "key material leaked as {} at byte offset {}",
+            self.encoding, self.offset
+        )
+    }
+}
+
+impl Canary {
+    /// The canary for `seed`: 32 bytes that look random (so no encoding
+    /// favours them) and are the same on every run. Different seeds give
+    /// different canaries.
+    pub fn new(seed: u64) -> Canary {
+        // splitmix64: a well-known, well-mixed sequence; the bytes need to be
+        // reproducible and unlikely to occur by chance, not secret.
+        let mut state = seed ^ 0x6b65_792d_6d6f_6465; // "key-mode"
+        let mut bytes = [0u8; KEY_LEN];
+        for chunk in bytes.chunks_mut(8) {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^= z >> 31;
+            chunk.copy_from_slice(&z.to_le_bytes());
+        }
+        Canary::from_bytes(bytes)
+    }
+
+    /// The canary with exactly these bytes.
+    pub fn from_bytes(bytes: [u8; KEY_LEN]) -> Canary {
+        let mut patterns = vec![
+            (Encoding::Raw, bytes.to_vec()),
+            (Encoding::HexLower, hex(&bytes, b"0123456789abcdef")),
+            (Encoding::HexUpper, hex(&bytes, b"0123456789ABCDEF")),
+        ];
+        for align in 0..3 {
+            patterns.push((
+                Encoding::Base64Standard,
+                base64_core(&bytes, align, &STANDARD_NO_PAD),
+            ));
+            patterns.push((
+                Encoding::Base64UrlSafe,
+                base64_core(&bytes, align, &URL_SAFE_NO_PAD),
+            ));
+        }
+        Canary { bytes, patterns }
+    }
+
+    /// The canary's bytes, for building a deliberate leak in a detector test.
+    pub fn bytes(&self) -> &[u8; KEY_LEN] {
+        &self.bytes
+    }
+
+    /// Key material holding the canary's bytes.
+    pub fn key_material(&self) -> KeyMaterial {
+        KeyMaterial::from_array(self.bytes)
+    }
+
+    /// The first place `output` reveals the canary, if any.
+    pub fn find_leak(&self, output: impl AsRef<[u8]>) -> Option<Leak> {
+        let output = output.as_ref();
+        self.patterns
+            .iter()
+            .find_map(|(encoding, pattern)| {
+                find(output, pattern).map(|offset| Leak {
+                    encoding: *encoding,
+                    offset,
+                })
+            })
+            .or_else(|| {
+                find_decimal_list(output, &self.bytes).map(|offset| Leak {
+                    encoding: Encoding::DecimalList,
+                    offset,
+                })
+            })
+    }
+
+    /// Checks that `output` does not reveal the canary.
+    ///
+    /// # Panics
+    ///
+    /// If it does, saying in which encoding and at which offset.
+    #[track_caller]
+    pub fn assert_no_leak(&self, output: impl AsRef<[u8]>) {
+        if let Some(leak) = self.find_leak(output) {
+            panic!("{leak}");
+        }
+    }
+}
+
+impl fmt::Debug for Canary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A canary printed into a scanned output must not report itself.
+        f.write_str("Canary([REDACTED])")
+    }
+}
+
+/// Checks that `output` reveals none of `canaries`.
+///
+/// # Panics
+///
+/// If it reveals one, saying in which encoding and at which offset.
+#[track_caller]
+pub fn assert_no_leak(canaries: &[Canary], output: impl AsRef<[u8]>) {
+    let output = output.as_ref();
+    for canary in canaries {
+        canary.assert_no_leak(output);
+    }
+}
+
+fn hex(bytes: &[u8], digits: &[u8; 16]) -> Vec<u8> {
+    bytes
+        .iter()
+        .flat_map(|b| [digits[usize::from(b >> 4)], digits[usize::from(b & 0xf)]])
+        .collect()
+}
+
+/// The base64 characters that depend on the canary's bytes alone when the
+/// canary starts `align` bytes into a 3-byte group: whatever comes before or
+/// after it in a longer buffer, these characters appear verbatim in its
+/// encoding (padded or not, since padding only follows the last group).
+fn base64_core(bytes: &[u8], align: usize, engine: &base64::engine::GeneralPurpose) -> Vec<u8> {
+    let mut shifted = vec![0u8; align];
+    shifted.extend_from_slice(bytes);
+    let encoded = engine.encode(&shifted).into_bytes();
+    let start_bit = 8 * align;
+    let end_bit = start_bit + 8 * bytes.len();
+    // Character j covers bits [6j, 6j + 6): keep those inside the canary.
+    let first = start_bit.div_ceil(6);
+    let last = end_bit / 6; // exclusive
+    encoded[first..last].to_vec()
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || needle.len() > haystack.len() {
+        return None;
+    }
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Finds `bytes` as consecutive decimal numbers, whatever separates them.
+fn find_decimal_list(output: &[u8], bytes: &[u8]) -> Option<usize> {
+    // (offset, value) of every maximal run of ASCII digits; a run too large
+    // for a byte breaks any sequence it is part of.
+    let mut numbers: Vec<(usize, Option<u8>)> = Vec::new();
+    let mut i = 0;
+    while i < output.len() {
+        if output[i].is_ascii_digit() {
+            let start = i;
+            let mut value: u32 = 0;
+            while i < output.len() && output[i].is_ascii_digit() {
+                value = value
+                    .saturating_mul(10)
+                    .saturating_add(u32::from(output[i] - b'0'));
+                i += 1;
+            }
+            numbers.push((start, u8::try_from(value).ok()));
+        } else {
+            i += 1;
+        }
+    }
+    numbers
+        .windows(bytes.len())
+        .find(|w| w.iter().zip(bytes).all(|((_, v), b)| *v == Some(*b)))
+        .map(|w| w[0].0)
+}

@@ -1,0 +1,23 @@
+// An attempt to make the field checks toothless without writing `unsafe`:
+// point `crate = "..."` at a module that re-exports the real traits next to
+// a permissive look-alike of the derive's support items. The checks name the
+// trait itself, so they still bite.
+#![forbid(unsafe_code)]
+
+use key_model::KeyMaterial;
+
+mod lookalike {
+    pub use key_model::{ApiDto, SecretFree};
+
+    pub mod __private {
+        pub const fn assert_secret_free<T: ?Sized>() {}
+    }
+}
+
+#[derive(key_model::ApiDto)]
+#[key_model(crate = "lookalike")]
+struct KeyResponse {
+    key: KeyMaterial,
+}
+
+fn main() {}
