@@ -3,15 +3,16 @@
 //! references, states and positions, never key material.
 //!
 //! Key material cannot be read from outside the crate (that is G1), so the
-//! tests pin the exact output of each type instead of searching it for the
-//! key's bytes: an output that ever included material would no longer be
-//! equal to these constants. `KeyMaterial` itself is checked to print the
+//! tests pin the exact output of each type: an output that ever included
+//! material would no longer be equal to these constants. (The canary scans
+//! of `leak_canaries.rs` search the same outputs for known key bytes.) `KeyMaterial` itself is checked to print the
 //! same constant for many random keys. Parse errors, whose input is the one
 //! thing a caller could have filled with a secret by mistake, are checked
 //! never to echo it.
 
 use core::fmt;
 
+use key_model::sink::{AuditWriter, CsvWriter, EventEnvelope, JsonLinesWriter, write_api_json};
 use key_model::{
     Error, KeyMaterial, KeyMetadata, KeyName, KeyOrigin, KeyPurpose, KeyRef, KeyState, KeyVersion,
     Operation, ParseError, ParseErrorKind, StateKind, TenantId, TenantScope, Timestamp, Transition,
@@ -320,6 +321,86 @@ fn errors() {
     assert_eq!(
         Error::Random.to_string(),
         "the operating system's random source failed"
+    );
+}
+
+#[derive(Debug, serde::Serialize, key_model::EventDto)]
+struct Rotated {
+    new_primary: KeyRef,
+}
+
+#[derive(serde::Serialize, key_model::ApiDto)]
+struct Row {
+    tenant: TenantId,
+}
+
+/// A writer that always fails, for the sink's I/O error.
+struct Failing;
+
+impl std::io::Write for Failing {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::Error::other("disk full"))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn sink_outputs() {
+    let tenant: TenantId = "acme".parse().unwrap();
+    let payload = Rotated {
+        new_primary: "tenants/acme/keys/audit-export/versions/2".parse().unwrap(),
+    };
+    let bad_type = EventEnvelope::new(&tenant, "Key Rotated", &payload).unwrap_err();
+    assert_eq!(
+        bad_type.to_string(),
+        "invalid event type: 1 to 128 characters of lowercase letters, digits, `.`, `_` and `-`, starting with a letter"
+    );
+    assert_eq!(
+        debug(&bad_type),
+        (
+            "SinkError { inner: EventType }".to_owned(),
+            "SinkError {\n    inner: EventType,\n}".to_owned()
+        )
+    );
+    let io = write_api_json(
+        Failing,
+        &Row {
+            tenant: tenant.clone(),
+        },
+    )
+    .unwrap_err();
+    assert!(io.is_io());
+    assert_eq!(io.to_string(), "sink could not write JSON: disk full");
+    assert_eq!(
+        format!("{io:?}"),
+        r#"SinkError { inner: Json(Error("disk full", line: 0, column: 0)) }"#
+    );
+
+    let envelope = EventEnvelope::new(&tenant, "key.rotated", &payload).unwrap();
+    assert_eq!(
+        format!("{envelope:?}"),
+        r#"EventEnvelope { tenant: TenantId("acme"), event_type: "key.rotated", payload: Rotated { new_primary: KeyRef("tenants/acme/keys/audit-export/versions/2") } }"#
+    );
+    assert_eq!(
+        json(&envelope),
+        r#"{"tenant":"acme","event_type":"key.rotated","payload":{"new_primary":"tenants/acme/keys/audit-export/versions/2"}}"#
+    );
+
+    // The writers print their buffers, which only ever hold boundary rows.
+    assert_eq!(
+        format!("{:?}", JsonLinesWriter::new(Vec::new())),
+        "JsonLinesWriter { writer: [], line: [] }"
+    );
+    assert_eq!(
+        format!("{:?}", CsvWriter::new(Vec::new())),
+        "CsvWriter { writer: [], wrote_header: false }"
+    );
+    assert_eq!(
+        format!("{:?}", AuditWriter::new(Vec::new())),
+        "AuditWriter { writer: [], line: [] }"
     );
 }
 
