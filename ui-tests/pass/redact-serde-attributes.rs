@@ -1,5 +1,6 @@
-// serde's rename options are honoured, and serde options for
-// deserialization sit beside RedactedSerialize untouched.
+// serde's rename options are honoured, serde options for deserialization
+// sit beside RedactedSerialize untouched, and `with` also takes its path in
+// a string, as serde writes paths.
 use key_model::RedactedSerialize;
 
 #[derive(RedactedSerialize, serde::Deserialize)]
@@ -12,12 +13,19 @@ struct Login {
     password: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     otp: Option<u32>,
+    #[redact(with = "present")]
+    #[serde(default)]
+    recovery_code: Option<String>,
+}
+
+fn present(code: &Option<String>, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+    f.write_str(if code.is_some() { "set" } else { "unset" })
 }
 
 fn main() {
     let login: Login = serde_json::from_str(r#"{"username":"ada","password":"hunter2"}"#).unwrap();
     assert_eq!(
         serde_json::to_string(&login).unwrap(),
-        r#"{"userName":"ada","pw":"[REDACTED]"}"#
+        r#"{"userName":"ada","pw":"[REDACTED]","recoveryCode":"unset"}"#
     );
 }
