@@ -358,6 +358,32 @@ mod tests {
         assert_eq!(&"é {x:>4} ü"[p.range.clone()], "{x:>4}");
     }
 
+    /// Every string of up to five characters over the format syntax's own
+    /// alphabet parses or is refused, never panics, and a placeholder's
+    /// range always covers its braces.
+    #[test]
+    fn never_panics() {
+        const ALPHABET: [char; 14] = [
+            '{', '}', ':', '0', 'a', '$', '.', '*', '<', '#', 'x', '?', '1', 'é',
+        ];
+        let mut stack = vec![String::new()];
+        while let Some(input) = stack.pop() {
+            if let Ok(pieces) = parse(&input) {
+                for piece in pieces {
+                    if let Piece::Placeholder(p) = piece {
+                        let text = &input[p.range];
+                        assert!(text.starts_with('{') && text.ends_with('}'), "{input:?}");
+                    }
+                }
+            }
+            if input.chars().count() < 5 {
+                for ch in ALPHABET {
+                    stack.push(format!("{input}{ch}"));
+                }
+            }
+        }
+    }
+
     #[test]
     fn errors() {
         for bad in ["{", "}", "{name", "{:", "a } b", "{x:.}", "{0 }"] {
