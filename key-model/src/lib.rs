@@ -16,7 +16,11 @@
 //! - what leaves the service is secret-free by construction: API responses,
 //!   events, export rows and audit records derive [`ApiDto`], [`EventDto`],
 //!   [`ExportDto`] or [`AuditDto`], which prove every field [`SecretFree`],
-//!   and the [`sink`]s accept nothing else.
+//!   and the [`sink`]s accept nothing else;
+//! - internal types that do hold a secret still log and serialize safely:
+//!   [`RedactedDebug`], [`RedactedDisplay`] and [`RedactedSerialize`] write
+//!   `[REDACTED]` for each `#[redact]` field without formatting it, and an
+//!   unmarked secret field does not compile.
 //!
 //! ```
 //! use key_model::{
