@@ -18,7 +18,7 @@
 //!   [`ExportDto`] or [`AuditDto`], which prove every field [`SecretFree`],
 //!   and the [`sink`]s accept nothing else;
 //! - internal types that do hold a secret still log and serialize safely:
-//!   [`RedactedDebug`], [`RedactedDisplay`] and [`RedactedSerialize`] write
+//!   `RedactedDebug`, `RedactedDisplay` and `RedactedSerialize` write
 //!   `[REDACTED]` for each `#[redact]` field without formatting it, and an
 //!   unmarked secret field does not compile.
 //!
