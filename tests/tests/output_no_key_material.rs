@@ -404,6 +404,38 @@ fn sink_outputs() {
     );
 }
 
+/// The leak-canary types (feature `testing`): a canary prints no bytes, a
+/// leak report only its encoding and offset.
+#[test]
+fn testing_outputs() {
+    use key_model::testing::{Canary, Encoding};
+
+    let canary = Canary::new(7);
+    assert_eq!(
+        debug(&canary),
+        (
+            "Canary([REDACTED])".to_owned(),
+            "Canary([REDACTED])".to_owned()
+        )
+    );
+    let leak = canary
+        .find_leak(format!("token={:?}", canary.bytes()))
+        .unwrap();
+    assert_eq!(
+        debug(&leak),
+        (
+            "Leak { encoding: DecimalList, offset: 7 }".to_owned(),
+            "Leak {\n    encoding: DecimalList,\n    offset: 7,\n}".to_owned()
+        )
+    );
+    assert_eq!(
+        leak.to_string(),
+        "key material leaked as a list of decimal bytes at byte offset 7"
+    );
+    assert_eq!(format!("{:?}", Encoding::HexLower), "HexLower");
+    assert_eq!(Encoding::Base64UrlSafe.to_string(), "URL-safe base64");
+}
+
 /// Every 8-character window of `secret`.
 fn windows(secret: &str) -> impl Iterator<Item = &str> {
     (0..=secret.len().saturating_sub(8)).map(move |i| &secret[i..i + 8])
