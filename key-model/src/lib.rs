@@ -90,7 +90,7 @@ pub mod __private {
 
     pub use crate::redact::{
         DisplayUnredacted, Redacted, SerializeUnredacted, Unredacted, With, WithFn,
-        display_unredacted,
+        display_unredacted, serialize_unredacted,
     };
 }
 

@@ -65,21 +65,23 @@ impl<T: ?Sized> serde::Serialize for With<'_, T> {
     }
 }
 
-/// A field serialized as is (not marked `#[redact]`). `Field` is a
-/// zero-sized type named after the field, so that a failed check names the
-/// field in its message.
-pub struct Unredacted<'a, T: ?Sized, Field>(pub &'a T, pub PhantomData<Field>);
+/// A field serialized as is (not marked `#[redact]`), made by
+/// [`serialize_unredacted`]. `Field` is a zero-sized type named after the
+/// field, so that a failed check names the field in its message.
+pub struct Unredacted<'a, T: ?Sized, Field>(&'a T, PhantomData<Field>);
 
-impl<'a, T: ?Sized, Field> Unredacted<'a, T, Field> {
-    /// Wraps a reference to the field.
-    pub const fn new(value: &'a T) -> Self {
-        Unredacted(value, PhantomData)
-    }
+/// A field serialized as is. The bound is checked here, at a call the
+/// derive places on the field's type, so that a secret field gets one error
+/// there with this crate's message.
+pub fn serialize_unredacted<T: ?Sized + SerializeUnredacted<Field>, Field>(
+    value: &T,
+) -> Unredacted<'_, T, Field> {
+    Unredacted(value, PhantomData)
 }
 
 impl<T: ?Sized + SerializeUnredacted<Field>, Field> serde::Serialize for Unredacted<'_, T, Field> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize_unredacted(serializer)
+        self.0.serialize_as_is(serializer)
     }
 }
 
@@ -96,12 +98,12 @@ impl<T: ?Sized + SerializeUnredacted<Field>, Field> serde::Serialize for Unredac
 )]
 pub trait SerializeUnredacted<Field> {
     /// Serializes the value as is.
-    fn serialize_unredacted<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+    fn serialize_as_is<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
 }
 
 #[diagnostic::do_not_recommend]
 impl<T: ?Sized + serde::Serialize, Field> SerializeUnredacted<Field> for T {
-    fn serialize_unredacted<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize_as_is<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize(serializer)
     }
 }

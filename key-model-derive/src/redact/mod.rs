@@ -110,7 +110,7 @@ fn wrap(items: &TokenStream) -> TokenStream {
 }
 
 /// A module of zero-sized types named after `fields`, for messages that
-/// name the field (see `key_model::__private::Unredacted`).
+/// name the field (see `key_model::__private::SerializeUnredacted`).
 fn markers<'a>(fields: impl IntoIterator<Item = &'a Field<'a>>) -> TokenStream {
     let mut seen = std::collections::BTreeSet::new();
     let markers: Vec<_> = fields

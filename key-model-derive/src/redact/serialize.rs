@@ -147,7 +147,7 @@ fn value(krate: &syn::Path, field: &Field<'_>) -> TokenStream {
         }
         Redact::None => {
             let marker = field.marker();
-            quote!(&#krate::__private::Unredacted::<#ty, __fields::#marker>::new(#binding))
+            quote!(&#krate::__private::serialize_unredacted::<#ty, __fields::#marker>(#binding))
         }
     }
 }
