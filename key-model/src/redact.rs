@@ -96,7 +96,7 @@ impl<T: ?Sized + SerializeUnredacted<Field>, Field> serde::Serialize for Unredac
     note = "add `#[redact]` to field `{Field}` to write \"[REDACTED]\", `#[redact(skip)]` to leave it out, or `#[redact(with = path)]` to write what `path` chooses",
     note = "secret types (`key_model::KeyMaterial`, secrecy's `SecretBox`, `SecretString`, `SecretSlice`) do not implement `Serialize`"
 )]
-pub trait SerializeUnredacted<Field> {
+pub trait SerializeUnredacted<Field>: serde::Serialize {
     /// Serializes the value as is.
     fn serialize_as_is<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
 }
@@ -124,7 +124,7 @@ pub fn display_unredacted<T: ?Sized + DisplayUnredacted<Field>, Field>(value: &T
     note = "add `#[redact]` to field `{Field}` and remove it from `#[display(\"...\")]`, or mark it `#[redact(with = path)]` to display what `path` chooses",
     note = "secret types (`key_model::KeyMaterial`, secrecy's `SecretBox`, `SecretString`, `SecretSlice`) do not implement `Display`"
 )]
-pub trait DisplayUnredacted<Field> {
+pub trait DisplayUnredacted<Field>: fmt::Display {
     /// Formats the value with its `Display`.
     fn fmt_unredacted(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
 }

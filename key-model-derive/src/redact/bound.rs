@@ -31,14 +31,15 @@ impl<'a> Bounds<'a> {
     }
 
     /// Requires `bound` of every type parameter (or associated type of
-    /// one) that `ty` mentions.
-    pub(crate) fn insert(&mut self, ty: &syn::Type, bound: &TokenStream) {
+    /// one) that `ty` mentions, once per parameter and `kind` of bound: the
+    /// first field to need it names it (a bound that names its field gives
+    /// the error at the use site a message that names the field).
+    pub(crate) fn insert(&mut self, ty: &syn::Type, kind: &str, bound: &TokenStream) {
         let mut found = Vec::new();
         self.walk(ty, &mut found);
         for bounded in found {
-            let predicate = quote!(#bounded: #bound);
-            if self.seen.insert(predicate.to_string()) {
-                self.predicates.push(predicate);
+            if self.seen.insert(format!("{bounded} {kind}")) {
+                self.predicates.push(quote!(#bounded: #bound));
             }
         }
     }

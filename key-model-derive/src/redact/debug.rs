@@ -20,7 +20,7 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     let mut bounds = Bounds::new(generics);
     for field in input.all_fields() {
         if field.redact.is_none() {
-            bounds.insert(field.ty, &quote!(::core::fmt::Debug));
+            bounds.insert(field.ty, "Debug", &quote!(::core::fmt::Debug));
         }
     }
     let body = match &input.data {

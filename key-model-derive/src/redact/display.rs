@@ -46,9 +46,15 @@ pub(super) fn expand(cx: &Ctxt, input: &Input<'_>) -> TokenStream {
         for use_ in &written.uses {
             let field = &body.fields[use_.field];
             if let Class::Trait(tr) = use_.class {
-                bounds.insert(field.ty, &tr.path());
                 if tr == Trait::Display {
+                    // Names the field, so that `Wrapper<KeyMaterial>` fails
+                    // where it is used with this crate's message.
+                    let marker = field.marker();
+                    let bound = quote!(#krate::__private::DisplayUnredacted<__fields::#marker>);
+                    bounds.insert(field.ty, "Display", &bound);
                     displayed.push(field);
+                } else {
+                    bounds.insert(field.ty, &format!("{tr:?}"), &tr.path());
                 }
             }
         }

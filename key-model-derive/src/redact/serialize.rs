@@ -38,7 +38,11 @@ pub(super) fn expand(cx: &Ctxt, input: &Input<'_>) -> TokenStream {
     };
     for field in written {
         if field.redact.is_none() && !field.serde.skip {
-            bounds.insert(field.ty, &quote!(#serde::Serialize));
+            // Names the field, so that `Wrapper<KeyMaterial>` fails where it
+            // is used with this crate's message.
+            let marker = field.marker();
+            let bound = quote!(#krate::__private::SerializeUnredacted<__fields::#marker>);
+            bounds.insert(field.ty, "Serialize", &bound);
             unredacted.push(field);
         }
     }
