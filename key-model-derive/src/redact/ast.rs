@@ -113,7 +113,7 @@ impl<'a> Input<'a> {
         let display = if derive == Derive::Display {
             let display = attr::display(cx, &input.attrs);
             match (&data, display) {
-                (Data::Struct(_), None) => {
+                (Data::Struct(_), None) if !has_display(&input.attrs) => {
                     cx.error_spanned_by(
                         &input.ident,
                         "RedactedDisplay needs a format string: add `#[display(\"...\")]` to the struct",
@@ -187,7 +187,7 @@ impl<'a> Variant<'a> {
     fn from_syn(cx: &Ctxt, variant: &'a syn::Variant, derive: Derive) -> Self {
         let display = if derive == Derive::Display {
             let display = attr::display(cx, &variant.attrs);
-            if display.is_none() {
+            if !has_display(&variant.attrs) {
                 cx.error_spanned_by(
                     &variant.ident,
                     "RedactedDisplay needs a format string for every variant: add `#[display(\"...\")]`",
@@ -249,6 +249,12 @@ impl<'a> Field<'a> {
             serde,
         }
     }
+}
+
+/// Whether a `#[display]` is present, well formed or not (a malformed one
+/// has its own error).
+fn has_display(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| attr.path().is_ident(DISPLAY))
 }
 
 /// `#[redact]` belongs on fields; anywhere else it would silently do

@@ -38,18 +38,22 @@ impl Redact {
 /// Parses the `#[redact]` attributes of a field. A second `#[redact]` is an
 /// error at the second one.
 pub(crate) fn redact(cx: &Ctxt, attrs: &[syn::Attribute]) -> Redact {
+    let mut seen = false;
     let mut found: Option<Redact> = None;
     for attr in attrs {
         if !attr.path().is_ident(REDACT) {
             continue;
         }
         let parsed = parse_redact(cx, attr);
-        if found.is_some() {
+        if seen {
             cx.error_spanned_by(attr, "duplicate `#[redact]` attribute");
         } else {
+            seen = true;
             found = parsed;
         }
     }
+    // A malformed `#[redact]` was reported; what it stands for no longer
+    // matters, since no impl but a stub is emitted.
     found.unwrap_or(Redact::None)
 }
 
@@ -127,6 +131,7 @@ pub(crate) struct DisplayAttr {
 }
 
 pub(crate) fn display(cx: &Ctxt, attrs: &[syn::Attribute]) -> Option<DisplayAttr> {
+    let mut seen = false;
     let mut found = None;
     for attr in attrs {
         if !attr.path().is_ident(DISPLAY) {
@@ -146,9 +151,10 @@ pub(crate) fn display(cx: &Ctxt, attrs: &[syn::Attribute]) -> Option<DisplayAttr
             cx.error_spanned_by(&attr.meta, "expected `#[display(\"...\")]`");
             None
         };
-        if found.is_some() {
+        if seen {
             cx.error_spanned_by(attr, "duplicate `#[display]` attribute");
         } else {
+            seen = true;
             found = parsed;
         }
     }

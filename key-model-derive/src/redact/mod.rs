@@ -47,14 +47,14 @@ pub(crate) fn expand(input: &syn::DeriveInput, derive: Derive) -> TokenStream {
         Derive::Display => display::expand(&cx, &model),
         Derive::Serialize => serialize::expand(&cx, &model),
     });
-    // Parsed again for the stub, whose errors `Input::from_syn` has
-    // already reported.
-    let krate_cx = Ctxt::new();
-    let krate = crate::crate_path::crate_path(&krate_cx, &input.attrs);
-    let _ = krate_cx.check();
     match (cx.check(), output) {
         (Ok(()), Some(output)) => output,
         (Err(err), _) => {
+            // Parsed again for the stub (a union has no model); its errors
+            // were reported with the others.
+            let krate_cx = Ctxt::new();
+            let krate = crate::crate_path::crate_path(&krate_cx, &input.attrs);
+            let _ = krate_cx.check();
             let stub = stub(input, derive, &krate);
             let err = err.into_compile_error();
             quote!(#err #stub)
