@@ -619,6 +619,10 @@ struct Counts {
 struct Star(usize, f64, #[redact] Boom);
 
 #[derive(RedactedDisplay)]
+#[display("[{0:>1$}] [{0:^1$.2}] [{1:0>1$}]")]
+struct PositionalCounts(f32, usize);
+
+#[derive(RedactedDisplay)]
 #[display("just text")]
 struct Text {
     #[redact]
@@ -678,6 +682,14 @@ fn display_follows_std_format() {
     );
     assert_eq!(Star(3, 2.0, Boom).to_string(), format!("{:.*}!", 3, 2.0));
     assert_eq!(Star(3, 2.0, Boom).to_string(), "2.000!");
+    assert_eq!(
+        PositionalCounts(1.5, 8).to_string(),
+        format!("[{0:>1$}] [{0:^1$.2}] [{1:0>1$}]", 1.5f32, 8usize)
+    );
+    assert_eq!(
+        PositionalCounts(1.5, 8).to_string(),
+        "[     1.5] [  1.50  ] [00000008]"
+    );
     assert_eq!(Text { secret: Boom }.to_string(), "just text");
     assert_eq!(Status::Idle.to_string(), "idle");
     assert_eq!(
