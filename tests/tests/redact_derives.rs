@@ -623,6 +623,10 @@ struct Star(usize, f64, #[redact] Boom);
 struct PositionalCounts(f32, usize);
 
 #[derive(RedactedDisplay)]
+#[display("{0:p}")]
+struct Pointer<'a>(&'a u8);
+
+#[derive(RedactedDisplay)]
 #[display("just text")]
 struct Text {
     #[redact]
@@ -690,6 +694,8 @@ fn display_follows_std_format() {
         PositionalCounts(1.5, 8).to_string(),
         "[     1.5] [  1.50  ] [00000008]"
     );
+    let target = 5u8;
+    assert_eq!(Pointer(&target).to_string(), format!("{:p}", &target));
     assert_eq!(Text { secret: Boom }.to_string(), "just text");
     assert_eq!(Status::Idle.to_string(), "idle");
     assert_eq!(

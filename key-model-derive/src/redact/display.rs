@@ -161,7 +161,10 @@ impl Use {
                     &#krate::__private::display_unredacted::<#ty, __fields::#marker>(#binding)
                 }
             }
-            _ => quote!(#binding),
+            // The field itself, not the reference bound to it: `format_args!`
+            // borrows it, and `{:p}` then prints what the field points to,
+            // as `format!("{:p}", self.field)` does.
+            _ => quote!(*#binding),
         }
     }
 }
