@@ -151,7 +151,6 @@ impl Use {
         let binding = field.binding();
         let ty = field.ty;
         match (&self.class, &field.redact) {
-            (Class::Count, _) => quote!(*#binding),
             (Class::With, Redact::With(path)) => {
                 quote_spanned!(path.span()=> &#krate::__private::With::<#ty>(#binding, #path))
             }
@@ -161,9 +160,10 @@ impl Use {
                     &#krate::__private::display_unredacted::<#ty, __fields::#marker>(#binding)
                 }
             }
-            // The field itself, not the reference bound to it: `format_args!`
-            // borrows it, and `{:p}` then prints what the field points to,
-            // as `format!("{:p}", self.field)` does.
+            // A count, or another formatting trait: the field itself, not
+            // the reference bound to it. `format_args!` borrows it, a count
+            // is the `usize` it needs, and `{:p}` prints what the field
+            // points to, as `format!("{:p}", self.field)` does.
             _ => quote!(*#binding),
         }
     }
