@@ -1,0 +1,292 @@
+//! A borrowed model of the input to a redacting derive: the type's shape,
+//! its fields, and what the attributes say about each.
+
+use proc_macro2::Span;
+use syn::ext::IdentExt;
+
+use super::Derive;
+use super::attr::{self, ContainerSerde, DisplayAttr, FieldSerde, Redact, VariantSerde};
+use crate::crate_path::crate_path;
+use crate::ctxt::Ctxt;
+use crate::symbol::{DISPLAY, REPR};
+
+pub(crate) struct Input<'a> {
+    pub(crate) original: &'a syn::DeriveInput,
+    pub(crate) krate: syn::Path,
+    pub(crate) data: Data<'a>,
+    /// `#[display("...")]` on a struct (`RedactedDisplay` only).
+    pub(crate) display: Option<DisplayAttr>,
+    pub(crate) serde: ContainerSerde,
+}
+
+pub(crate) enum Data<'a> {
+    Struct(Body<'a>),
+    Enum(Vec<Variant<'a>>),
+}
+
+/// The fields of a struct or of one variant, and how they are written.
+pub(crate) struct Body<'a> {
+    pub(crate) style: Style,
+    pub(crate) fields: Vec<Field<'a>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// `{ a: A }`, even with no field.
+    Named,
+    /// `(A, B)`, even with one or no field.
+    Tuple,
+    /// No braces or parentheses.
+    Unit,
+}
+
+pub(crate) struct Variant<'a> {
+    pub(crate) ident: &'a syn::Ident,
+    pub(crate) body: Body<'a>,
+    pub(crate) display: Option<DisplayAttr>,
+    pub(crate) serde: VariantSerde,
+}
+
+pub(crate) struct Field<'a> {
+    pub(crate) original: &'a syn::Field,
+    pub(crate) member: syn::Member,
+    /// The field's name as std's `Debug` and serde print it: the identifier
+    /// without `r#`, or the index of a tuple field.
+    pub(crate) name: String,
+    pub(crate) ty: &'a syn::Type,
+    pub(crate) redact: Redact,
+    pub(crate) serde: FieldSerde,
+}
+
+impl Field<'_> {
+    /// The identifier bound to this field in generated `match` arms.
+    pub(crate) fn binding(&self) -> syn::Ident {
+        syn::Ident::new(&format!("__field_{}", self.name), Span::call_site())
+    }
+
+    /// A zero-sized type named after the field, so that trait errors about
+    /// the field can name it (`field_0` for tuple fields).
+    pub(crate) fn marker(&self) -> syn::Ident {
+        match &self.member {
+            // Kept raw (`r#type`) so a keyword stays an identifier.
+            syn::Member::Named(ident) => ident.clone(),
+            syn::Member::Unnamed(index) => {
+                syn::Ident::new(&format!("field_{}", index.index), index.span)
+            }
+        }
+    }
+}
+
+impl<'a> Input<'a> {
+    pub(crate) fn from_syn(cx: &Ctxt, input: &'a syn::DeriveInput, derive: Derive) -> Option<Self> {
+        let krate = crate_path(cx, &input.attrs);
+        check_repr(cx, &input.attrs);
+        let serde = if derive == Derive::Serialize {
+            attr::container_serde(cx, &input.attrs)
+        } else {
+            ContainerSerde::default()
+        };
+        let data = match &input.data {
+            syn::Data::Struct(data) => Data::Struct(Body::from_syn(cx, &data.fields, derive)),
+            syn::Data::Enum(data) => Data::Enum(
+                data.variants
+                    .iter()
+                    .map(|variant| Variant::from_syn(cx, variant, derive))
+                    .collect(),
+            ),
+            syn::Data::Union(data) => {
+                cx.error_spanned_by(
+                    data.union_token,
+                    format!(
+                        "{} does not support unions: it cannot know which field is live",
+                        derive.name()
+                    ),
+                );
+                return None;
+            }
+        };
+        if let (Derive::Serialize, Data::Struct(_), Some(rule)) =
+            (derive, &data, &serde.rename_all_fields)
+        {
+            cx.error_spanned_by(&rule.lit, "`rename_all_fields` applies to enums only");
+        }
+        let display = if derive == Derive::Display {
+            let display = attr::display(cx, &input.attrs);
+            match (&data, display) {
+                (Data::Struct(_), None) if !has_display(&input.attrs) => {
+                    cx.error_spanned_by(
+                        &input.ident,
+                        "RedactedDisplay needs a format string: add `#[display(\"...\")]` to the struct",
+                    );
+                    None
+                }
+                (Data::Enum(_), Some(display)) => {
+                    cx.error_spanned_by(
+                        &display.lit,
+                        "on an enum, put `#[display(\"...\")]` on each variant, not on the enum",
+                    );
+                    None
+                }
+                (_, display) => display,
+            }
+        } else {
+            None
+        };
+        reject_misplaced(cx, &input.attrs, attr::REDACT_ON_CONTAINER);
+        Some(Input {
+            original: input,
+            krate,
+            data,
+            display,
+            serde,
+        })
+    }
+
+    pub(crate) fn ident(&self) -> &'a syn::Ident {
+        &self.original.ident
+    }
+
+    pub(crate) fn generics(&self) -> &'a syn::Generics {
+        &self.original.generics
+    }
+
+    /// Every field of the type, across variants.
+    pub(crate) fn all_fields(&self) -> Vec<&Field<'a>> {
+        match &self.data {
+            Data::Struct(body) => body.fields.iter().collect(),
+            Data::Enum(variants) => variants.iter().flat_map(|v| v.body.fields.iter()).collect(),
+        }
+    }
+}
+
+impl<'a> Body<'a> {
+    fn from_syn(cx: &Ctxt, fields: &'a syn::Fields, derive: Derive) -> Self {
+        let style = match fields {
+            syn::Fields::Named(_) => Style::Named,
+            syn::Fields::Unnamed(_) => Style::Tuple,
+            syn::Fields::Unit => Style::Unit,
+        };
+        let mut fields: Vec<Field<'a>> = fields
+            .iter()
+            .enumerate()
+            .map(|(index, field)| Field::from_syn(cx, index, field, derive))
+            .collect();
+        if let ([only], Style::Tuple) = (fields.as_mut_slice(), style) {
+            {
+                // serde writes the one field of a newtype whatever its skip
+                // options say; so does RedactedSerialize.
+                only.serde.skip = false;
+                only.serde.skip_if = None;
+            }
+        }
+        Body { style, fields }
+    }
+}
+
+impl<'a> Variant<'a> {
+    fn from_syn(cx: &Ctxt, variant: &'a syn::Variant, derive: Derive) -> Self {
+        let display = if derive == Derive::Display {
+            let display = attr::display(cx, &variant.attrs);
+            if !has_display(&variant.attrs) {
+                cx.error_spanned_by(
+                    &variant.ident,
+                    "RedactedDisplay needs a format string for every variant: add `#[display(\"...\")]`",
+                );
+            }
+            display
+        } else {
+            None
+        };
+        let serde = if derive == Derive::Serialize {
+            attr::variant_serde(cx, &variant.attrs)
+        } else {
+            VariantSerde::default()
+        };
+        reject_misplaced(cx, &variant.attrs, attr::REDACT_ON_VARIANT);
+        Variant {
+            ident: &variant.ident,
+            body: Body::from_syn(cx, &variant.fields, derive),
+            display,
+            serde,
+        }
+    }
+}
+
+impl<'a> Field<'a> {
+    fn from_syn(cx: &Ctxt, index: usize, field: &'a syn::Field, derive: Derive) -> Self {
+        let (member, name) = if let Some(ident) = &field.ident {
+            (syn::Member::Named(ident.clone()), ident.unraw().to_string())
+        } else {
+            let span = syn::spanned::Spanned::span(&field.ty);
+            let index = syn::Index {
+                index: u32::try_from(index).expect("more than u32::MAX fields"),
+                span,
+            };
+            let name = index.index.to_string();
+            (syn::Member::Unnamed(index), name)
+        };
+        if derive == Derive::Display {
+            for attr in &field.attrs {
+                if attr.path().is_ident(DISPLAY) {
+                    cx.error_spanned_by(
+                        attr,
+                        "`#[display(\"...\")]` goes on the struct or on a variant, not on a field",
+                    );
+                }
+            }
+        }
+        let serde = if derive == Derive::Serialize {
+            attr::field_serde(cx, &field.attrs)
+        } else {
+            FieldSerde::default()
+        };
+        Field {
+            original: field,
+            member,
+            name,
+            ty: &field.ty,
+            redact: attr::redact(cx, &field.attrs),
+            serde,
+        }
+    }
+}
+
+/// Whether a `#[display]` is present, well formed or not (a malformed one
+/// has its own error).
+fn has_display(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| attr.path().is_ident(DISPLAY))
+}
+
+/// `#[redact]` belongs on fields; anywhere else it would silently do
+/// nothing, so it is an error.
+fn reject_misplaced(cx: &Ctxt, attrs: &[syn::Attribute], message: &str) {
+    for attr in attrs {
+        if attr.path().is_ident(crate::symbol::REDACT) {
+            cx.error_spanned_by(attr, message);
+        }
+    }
+}
+
+/// Fields of a `#[repr(packed)]` type cannot be borrowed, and the generated
+/// code borrows every field it writes.
+fn check_repr(cx: &Ctxt, attrs: &[syn::Attribute]) {
+    for attr in attrs {
+        if !attr.path().is_ident(REPR) {
+            continue;
+        }
+        // Other repr options are not ours to judge; unparseable ones are
+        // left to rustc.
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("packed") {
+                cx.error_spanned_by(
+                    &meta.path,
+                    "the redacting derives do not support `#[repr(packed)]`: its fields cannot be borrowed",
+                );
+            }
+            if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+                let _: proc_macro2::TokenTree = meta.input.parse()?;
+            }
+            Ok(())
+        });
+    }
+}

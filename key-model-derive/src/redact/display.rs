@@ -1,0 +1,367 @@
+//! `RedactedDisplay`: `#[display("...")]` on a struct or on each variant,
+//! with std's `format!` syntax. Each placeholder is resolved to a field
+//! here, so that naming a redacted, skipped or unknown field is an error,
+//! and then rewritten to a generated argument: a `Display` placeholder gets
+//! the field through `display_unredacted` (whose failing bound names the
+//! field and the fix when the type is a secret), a `with` field gets its
+//! function.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::ast::{Body, Data, Field, Input, Style};
+use super::attr::{DisplayAttr, Redact};
+use super::bound::Bounds;
+use super::fmt::{self, Arg, Count, Piece, Precision};
+use super::{markers, pattern, wrap};
+use crate::ctxt::Ctxt;
+
+pub(super) fn expand(cx: &Ctxt, input: &Input<'_>) -> TokenStream {
+    let krate = &input.krate;
+    let ident = input.ident();
+    let generics = input.generics();
+    let mut bounds = Bounds::new(generics);
+    let mut displayed: Vec<&Field<'_>> = Vec::new();
+
+    let targets: Vec<(TokenStream, &Body<'_>, Option<&DisplayAttr>)> = match &input.data {
+        Data::Struct(body) => vec![(quote!(Self), body, input.display.as_ref())],
+        Data::Enum(variants) => variants
+            .iter()
+            .map(|variant| {
+                let v = variant.ident;
+                (quote!(Self::#v), &variant.body, variant.display.as_ref())
+            })
+            .collect(),
+    };
+    let mut arms = Vec::new();
+    for (path, body, display) in targets {
+        // A missing `#[display]` was reported while parsing.
+        let Some(display) = display else { continue };
+        let Some(written) = Written::resolve(cx, body, &display.lit) else {
+            continue;
+        };
+        for use_ in &written.uses {
+            let field = &body.fields[use_.field];
+            if let Class::Trait(tr) = use_.class {
+                if tr == Trait::Display {
+                    // Names the field, so that `Wrapper<KeyMaterial>` fails
+                    // where it is used with this crate's message.
+                    let marker = field.marker();
+                    let bound = quote!(#krate::__private::DisplayUnredacted<__fields::#marker>);
+                    bounds.insert(field.ty, "Display", &bound);
+                    displayed.push(field);
+                } else {
+                    bounds.insert(field.ty, &format!("{tr:?}"), &tr.path());
+                }
+            }
+        }
+        let used: Vec<&str> = written
+            .uses
+            .iter()
+            .map(|u| body.fields[u.field].name.as_str())
+            .collect();
+        let pat = pattern(&path, body, |f| used.contains(&f.name.as_str()));
+        let args = written.uses.iter().map(|use_| {
+            let name = &use_.arg;
+            let value = use_.value(krate, &body.fields[use_.field]);
+            quote!(#name = #value)
+        });
+        let lit = syn::LitStr::new(&written.format, display.lit.span());
+        arms.push(quote! {
+            #pat => ::core::write!(__f, #lit #(, #args)*),
+        });
+    }
+    let body = if matches!(&input.data, Data::Enum(v) if v.is_empty()) {
+        quote!(match *self {})
+    } else {
+        quote!(match self { #(#arms)* })
+    };
+    let markers = markers(displayed);
+    let (impl_generics, ty_generics, _) = generics.split_for_impl();
+    let where_clause = bounds.where_clause();
+    wrap(&quote! {
+        #markers
+        #[automatically_derived]
+        impl #impl_generics ::core::fmt::Display for #ident #ty_generics #where_clause {
+            fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                #body
+            }
+        }
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Trait {
+    Display,
+    Debug,
+    LowerHex,
+    UpperHex,
+    Octal,
+    Binary,
+    LowerExp,
+    UpperExp,
+    Pointer,
+}
+
+impl Trait {
+    fn from_spec(ty: &str) -> Option<Trait> {
+        Some(match ty {
+            "" => Trait::Display,
+            "?" | "x?" | "X?" => Trait::Debug,
+            "x" => Trait::LowerHex,
+            "X" => Trait::UpperHex,
+            "o" => Trait::Octal,
+            "b" => Trait::Binary,
+            "e" => Trait::LowerExp,
+            "E" => Trait::UpperExp,
+            "p" => Trait::Pointer,
+            _ => return None,
+        })
+    }
+
+    fn path(self) -> TokenStream {
+        let name = format_ident!("{self:?}");
+        quote!(::core::fmt::#name)
+    }
+}
+
+/// How a generated argument presents its field.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Class {
+    /// Formatted with this trait; `Display` goes through the checked
+    /// `display_unredacted`.
+    Trait(Trait),
+    /// A `with` field, in `{}` or `{:?}`: the function writes it.
+    With,
+    /// A width or precision: the field's `usize` value.
+    Count,
+}
+
+struct Use {
+    field: usize,
+    class: Class,
+    arg: syn::Ident,
+}
+
+impl Use {
+    fn value(&self, krate: &syn::Path, field: &Field<'_>) -> TokenStream {
+        let binding = field.binding();
+        let ty = field.ty;
+        match (&self.class, &field.redact) {
+            (Class::With, Redact::With(path)) => {
+                quote_spanned!(path.span()=> &#krate::__private::With::<#ty>(#binding, #path))
+            }
+            (Class::Trait(Trait::Display), _) => {
+                let marker = field.marker();
+                quote_spanned! {ty.span()=>
+                    &#krate::__private::display_unredacted::<#ty, __fields::#marker>(#binding)
+                }
+            }
+            // A count, or another formatting trait: the field itself, not
+            // the reference bound to it. `format_args!` borrows it, a count
+            // is the `usize` it needs, and `{:p}` prints what the field
+            // points to, as `format!("{:p}", self.field)` does.
+            _ => quote!(*#binding),
+        }
+    }
+}
+
+/// A format string resolved against the fields and rewritten to name the
+/// generated arguments.
+struct Written {
+    format: String,
+    uses: Vec<Use>,
+}
+
+impl Written {
+    fn resolve(cx: &Ctxt, body: &Body<'_>, lit: &syn::LitStr) -> Option<Written> {
+        let pieces = match fmt::parse(&lit.value()) {
+            Ok(pieces) => pieces,
+            Err(message) => {
+                cx.error_spanned_by(lit, message);
+                return None;
+            }
+        };
+        let mut resolver = Resolver {
+            cx,
+            body,
+            lit,
+            range: 0..0,
+            next: 0,
+            args: BTreeMap::new(),
+            ok: true,
+        };
+        let mut format = String::new();
+        for piece in pieces {
+            match piece {
+                Piece::Text(text) => format.push_str(&text),
+                Piece::Placeholder(p) => {
+                    resolver.range = p.range.clone();
+                    let precision = match &p.spec.precision {
+                        None => String::new(),
+                        // `.*` takes the next positional argument before
+                        // the value does, as in std.
+                        Some(Precision::Star) => {
+                            format!(".{}$", resolver.arg(&Arg::Next, Some(Class::Count), ""))
+                        }
+                        Some(Precision::Count(count)) => format!(".{}", resolver.count(count)),
+                    };
+                    let width = match &p.spec.width {
+                        None => String::new(),
+                        Some(count) => resolver.count(count),
+                    };
+                    let name = resolver.arg(&p.arg, None, &p.spec.ty);
+                    let spec = format!("{}{width}{precision}{}", p.spec.flags, p.spec.ty);
+                    format.push('{');
+                    format.push_str(&name);
+                    if !spec.is_empty() {
+                        format.push(':');
+                        format.push_str(&spec);
+                    }
+                    format.push('}');
+                }
+            }
+        }
+        if !resolver.ok {
+            return None;
+        }
+        let uses = resolver
+            .args
+            .into_iter()
+            .map(|((field, class), arg)| Use { field, class, arg })
+            .collect();
+        Some(Written { format, uses })
+    }
+}
+
+struct Resolver<'c, 'b, 'a> {
+    cx: &'c Ctxt,
+    body: &'b Body<'a>,
+    lit: &'b syn::LitStr,
+    /// The placeholder being resolved, in bytes of the string's value.
+    range: core::ops::Range<usize>,
+    next: usize,
+    args: BTreeMap<(usize, Class), syn::Ident>,
+    ok: bool,
+}
+
+impl Resolver<'_, '_, '_> {
+    /// Records an error and returns a stand-in name, so that resolution
+    /// goes on and every bad placeholder of the string is reported.
+    fn error(&mut self, message: String) -> String {
+        self.cx
+            .syn_error(syn::Error::new(self.placeholder_span(), message));
+        self.ok = false;
+        "_".to_owned()
+    }
+
+    /// The span of the placeholder being resolved where the compiler can
+    /// point inside a literal (nightly's `Literal::subspan`, for a plain
+    /// string whose source is its value), else of the whole literal.
+    fn placeholder_span(&self) -> Span {
+        let token = self.lit.token();
+        let source = token.to_string();
+        let plain = source
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .is_some_and(|inner| inner == self.lit.value());
+        let range = self.range.start + 1..self.range.end + 1;
+        plain
+            .then(|| token.subspan(range))
+            .flatten()
+            .unwrap_or_else(|| self.lit.span())
+    }
+
+    fn count(&mut self, count: &Count) -> String {
+        match count {
+            Count::Literal(digits) => digits.clone(),
+            Count::Arg(arg) => format!("{}$", self.arg(arg, Some(Class::Count), "")),
+        }
+    }
+
+    /// The generated argument for `arg` formatted as `ty` (or used as a
+    /// count), or an error naming the placeholder.
+    fn arg(&mut self, arg: &Arg, count: Option<Class>, ty: &str) -> String {
+        // As the user wrote it (`{name}` for a value, `name$` for a count),
+        // with the position an implicit `{}` or `.*` stands for.
+        let shown = match (arg, count) {
+            (Arg::Next, None) => format!("`{{}}` (position {})", self.next),
+            (Arg::Next, Some(_)) => format!("`.*` (position {})", self.next),
+            (Arg::Index(i), None) => format!("`{{{i}}}`"),
+            (Arg::Name(name), None) => format!("`{{{name}}}`"),
+            (Arg::Index(i), Some(_)) => format!("`{i}$`"),
+            (Arg::Name(name), Some(_)) => format!("`{name}$`"),
+        };
+        let arg = match arg {
+            // The implicit position counter, as std's: explicit positions
+            // do not move it.
+            Arg::Next => {
+                self.next += 1;
+                &Arg::Index(self.next - 1)
+            }
+            explicit => explicit,
+        };
+        let found = match (arg, self.body.style) {
+            (Arg::Name(name), Style::Named) => {
+                self.body.fields.iter().position(|f| &f.name == name)
+            }
+            (Arg::Index(i), Style::Tuple) => (*i < self.body.fields.len()).then_some(*i),
+            (Arg::Index(_), Style::Named) => {
+                return self.error(format!(
+                    "{shown}: the fields are named, so name the field instead of its position"
+                ));
+            }
+            _ => None,
+        };
+        let Some(index) = found else {
+            let known: Vec<String> = self
+                .body
+                .fields
+                .iter()
+                .filter(|f| !matches!(f.redact, Redact::Full | Redact::Skip))
+                .map(|f| format!("`{{{}}}`", f.name))
+                .collect();
+            let hint = if known.is_empty() {
+                "there is no field that can be displayed".to_owned()
+            } else {
+                format!("fields that can be displayed: {}", known.join(", "))
+            };
+            return self.error(format!("{shown} names no field of this type; {hint}"));
+        };
+        let field = &self.body.fields[index];
+        let class = match (&field.redact, count) {
+            (Redact::Full, _) => {
+                return self.error(format!(
+                    "{shown} names a `#[redact]` field, which must never be displayed: remove it from the format string, or use `#[redact(with = path)]` to display what `path` chooses"
+                ));
+            }
+            (Redact::Skip, _) => {
+                return self.error(format!(
+                    "{shown} names a `#[redact(skip)]` field, which must never be displayed: remove it from the format string"
+                ));
+            }
+            (_, Some(class)) => class,
+            (Redact::With(_), None) => {
+                if !ty.is_empty() && ty != "?" {
+                    return self.error(format!(
+                        "{shown} is a `#[redact(with = ...)]` field: its function writes it, so only `{{}}` and `{{:?}}` apply, not `{{:{ty}}}`"
+                    ));
+                }
+                Class::With
+            }
+            (Redact::None, None) => match Trait::from_spec(ty) {
+                Some(tr) => Class::Trait(tr),
+                None => return self.error(format!("unknown format trait `{ty}` in `{{:{ty}}}`")),
+            },
+        };
+        let next_index = self.args.len();
+        let ident = self
+            .args
+            .entry((index, class))
+            .or_insert_with(|| format_ident!("__arg{}", next_index));
+        ident.to_string()
+    }
+}

@@ -1,0 +1,331 @@
+//! `RedactedSerialize`: the calls serde's `#[derive(Serialize)]` makes
+//! (same data model: struct, newtype, tuple and unit structs, externally
+//! tagged variants, same names and lengths), with the string `"[REDACTED]"`
+//! in place of each redacted value.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::ext::IdentExt;
+use syn::spanned::Spanned;
+
+use super::ast::{Body, Data, Field, Input, Style};
+use super::attr::{Redact, Rule};
+use super::bound::Bounds;
+use super::{markers, pattern, wrap};
+use crate::ctxt::Ctxt;
+
+pub(super) fn expand(cx: &Ctxt, input: &Input<'_>) -> TokenStream {
+    let krate = &input.krate;
+    let serde = quote!(#krate::__private::serde);
+    let ident = input.ident();
+    let generics = input.generics();
+    let type_name = input
+        .serde
+        .rename
+        .as_ref()
+        .map_or_else(|| ident.unraw().to_string(), |n| n.value.clone());
+
+    let mut bounds = Bounds::new(generics);
+    let mut unredacted = Vec::new();
+    let written: Vec<&Field<'_>> = match &input.data {
+        Data::Struct(body) => body.fields.iter().collect(),
+        // A skipped variant's fields are never written, so need nothing.
+        Data::Enum(variants) => variants
+            .iter()
+            .filter(|v| !v.serde.skip)
+            .flat_map(|v| v.body.fields.iter())
+            .collect(),
+    };
+    for field in written {
+        if field.redact.is_none() && !field.serde.skip {
+            // Names the field, so that `Wrapper<KeyMaterial>` fails where it
+            // is used with this crate's message.
+            let marker = field.marker();
+            let bound = quote!(#krate::__private::SerializeUnredacted<__fields::#marker>);
+            bounds.insert(field.ty, "Serialize", &bound);
+            unredacted.push(field);
+        }
+    }
+
+    let body = match &input.data {
+        Data::Struct(body) => {
+            check_newtype(cx, body);
+            let pat = pattern(&quote!(Self), body, is_bound);
+            let expr = struct_body(krate, &type_name, body, input.serde.rename_all.as_ref());
+            quote!(match self { #pat => #expr })
+        }
+        Data::Enum(variants) if variants.is_empty() => quote!(match *self {}),
+        Data::Enum(variants) => {
+            let arms = variants.iter().enumerate().map(|(index, variant)| {
+                let v = variant.ident;
+                let index = u32::try_from(index).expect("more than u32::MAX variants");
+                let variant_name = match (&variant.serde.rename, &input.serde.rename_all) {
+                    (Some(name), _) => name.value.clone(),
+                    (None, Some(rule)) => rule.rule.apply_to_variant(&v.unraw().to_string()),
+                    (None, None) => v.unraw().to_string(),
+                };
+                if variant.serde.skip {
+                    // serde's message, which uses the Rust names.
+                    let message = format!(
+                        "the enum variant {}::{} cannot be serialized",
+                        ident.unraw(),
+                        v.unraw()
+                    );
+                    return quote! {
+                        Self::#v { .. } => ::core::result::Result::Err(
+                            <__S::Error as #serde::ser::Error>::custom(#message)
+                        ),
+                    };
+                }
+                check_newtype(cx, &variant.body);
+                let rule = variant
+                    .serde
+                    .rename_all
+                    .as_ref()
+                    .or(input.serde.rename_all_fields.as_ref());
+                let pat = pattern(&quote!(Self::#v), &variant.body, is_bound);
+                let expr =
+                    variant_body(krate, &type_name, index, &variant_name, &variant.body, rule);
+                quote!(#pat => #expr,)
+            });
+            quote!(match self { #(#arms)* })
+        }
+    };
+    let markers = markers(unredacted);
+    let (impl_generics, ty_generics, _) = generics.split_for_impl();
+    let where_clause = bounds.where_clause();
+    wrap(&quote! {
+        #markers
+        #[automatically_derived]
+        impl #impl_generics #serde::Serialize for #ident #ty_generics #where_clause {
+            fn serialize<__S>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error>
+            where
+                __S: #serde::Serializer,
+            {
+                #body
+            }
+        }
+    })
+}
+
+/// Fields the generated code reads: those written as is or through `with`,
+/// and those a `skip_serializing_if` function looks at.
+fn is_bound(field: &Field<'_>) -> bool {
+    match field.redact {
+        Redact::Skip => false,
+        _ if field.serde.skip => false,
+        Redact::None | Redact::With(_) => true,
+        Redact::Full => field.serde.skip_if.is_some(),
+    }
+}
+
+/// serde writes the one field of a newtype struct or variant
+/// unconditionally; leaving it out would have to change the data model, so
+/// it is refused rather than guessed.
+fn check_newtype(cx: &Ctxt, body: &Body<'_>) {
+    if body.style == Style::Tuple && body.fields.len() == 1 {
+        let field = &body.fields[0];
+        if matches!(field.redact, Redact::Skip) {
+            cx.error_spanned_by(
+                field.original,
+                "RedactedSerialize cannot skip the only field of a newtype: use `#[redact]` to write \"[REDACTED]\" instead",
+            );
+        }
+    }
+}
+
+fn is_written(field: &Field<'_>) -> bool {
+    !matches!(field.redact, Redact::Skip) && !field.serde.skip
+}
+
+/// The value passed to serde for a field.
+fn value(krate: &syn::Path, field: &Field<'_>) -> TokenStream {
+    let binding = field.binding();
+    let ty = field.ty;
+    match &field.redact {
+        // `Skip` is only reached for the newtype `check_newtype` refused:
+        // any well-typed value keeps the output free of follow-on errors.
+        Redact::Full | Redact::Skip => quote!(&#krate::__private::Redacted),
+        Redact::With(path) => {
+            quote_spanned!(path.span()=> &#krate::__private::With::<#ty>(#binding, #path))
+        }
+        Redact::None => {
+            let marker = field.marker();
+            quote!(&#krate::__private::serialize_unredacted::<#ty, __fields::#marker>(#binding))
+        }
+    }
+}
+
+/// Gives every token of the call that writes a field written as is the
+/// span of the field's type. rustc reports an unsatisfied bound at the
+/// call, and only a call whose tokens all come from the field is shown
+/// there: so a secret field is underlined on its own line, not at the
+/// derive. Identifiers resolve the same at either span (a derive's
+/// call-site span and the user's tokens are both unhygienic).
+fn at_field(field: &Field<'_>, tokens: TokenStream) -> TokenStream {
+    if field.redact.is_none() {
+        respan(tokens, field.ty.span())
+    } else {
+        tokens
+    }
+}
+
+fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let proc_macro2::TokenTree::Group(group) = &tt {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                tt = proc_macro2::TokenTree::Group(inner);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
+}
+
+/// `if path(field) { 0 } else { 1 }` for a field under
+/// `skip_serializing_if`, else `1`: serde's way of counting.
+fn len(body: &Body<'_>) -> TokenStream {
+    let terms =
+        body.fields
+            .iter()
+            .filter(|f| is_written(f))
+            .map(|field| match &field.serde.skip_if {
+                None => quote!(1),
+                Some(path) => {
+                    let binding = field.binding();
+                    quote!(if #path(#binding) { 0 } else { 1 })
+                }
+            });
+    quote!(0 #(+ #terms)*)
+}
+
+fn key(field: &Field<'_>, rule: Option<&Rule>) -> String {
+    match (&field.serde.rename, rule) {
+        (Some(name), _) => name.value.clone(),
+        (None, Some(rule)) => rule.rule.apply_to_field(&field.name),
+        (None, None) => field.name.clone(),
+    }
+}
+
+/// The `serialize_field` calls, each behind its `skip_serializing_if`.
+fn fields(
+    krate: &syn::Path,
+    body: &Body<'_>,
+    rule: Option<&Rule>,
+    tr: &TokenStream,
+    keyed: bool,
+    can_skip: bool,
+) -> Vec<TokenStream> {
+    body.fields
+        .iter()
+        .filter(|f| is_written(f))
+        .map(|field| {
+            let value = value(krate, field);
+            let key = key(field, rule);
+            let write = if keyed {
+                quote!(#tr::serialize_field(&mut __state, #key, #value)?;)
+            } else {
+                quote!(#tr::serialize_field(&mut __state, #value)?;)
+            };
+            let write = at_field(field, write);
+            match &field.serde.skip_if {
+                None => write,
+                Some(path) => {
+                    let binding = field.binding();
+                    let skip = if can_skip {
+                        quote!(else { #tr::skip_field(&mut __state, #key)?; })
+                    } else {
+                        TokenStream::new()
+                    };
+                    quote!(if !#path(#binding) { #write } #skip)
+                }
+            }
+        })
+        .collect()
+}
+
+fn struct_body(krate: &syn::Path, name: &str, body: &Body<'_>, rule: Option<&Rule>) -> TokenStream {
+    let serde = quote!(#krate::__private::serde);
+    let len = len(body);
+    match body.style {
+        Style::Unit => quote!(#serde::Serializer::serialize_unit_struct(__serializer, #name)),
+        Style::Tuple if body.fields.len() == 1 => {
+            let field = &body.fields[0];
+            let value = value(krate, field);
+            at_field(
+                field,
+                quote!(#serde::Serializer::serialize_newtype_struct(__serializer, #name, #value)),
+            )
+        }
+        Style::Tuple => {
+            let tr = quote!(#serde::ser::SerializeTupleStruct);
+            let fields = fields(krate, body, rule, &tr, false, false);
+            quote!({
+                #[allow(unused_mut)]
+                let mut __state = #serde::Serializer::serialize_tuple_struct(__serializer, #name, #len)?;
+                #(#fields)*
+                #tr::end(__state)
+            })
+        }
+        Style::Named => {
+            let tr = quote!(#serde::ser::SerializeStruct);
+            let fields = fields(krate, body, rule, &tr, true, true);
+            quote!({
+                #[allow(unused_mut)]
+                let mut __state = #serde::Serializer::serialize_struct(__serializer, #name, #len)?;
+                #(#fields)*
+                #tr::end(__state)
+            })
+        }
+    }
+}
+
+fn variant_body(
+    krate: &syn::Path,
+    name: &str,
+    index: u32,
+    variant: &str,
+    body: &Body<'_>,
+    rule: Option<&Rule>,
+) -> TokenStream {
+    let serde = quote!(#krate::__private::serde);
+    let len = len(body);
+    match body.style {
+        Style::Unit => quote! {
+            #serde::Serializer::serialize_unit_variant(__serializer, #name, #index, #variant)
+        },
+        Style::Tuple if body.fields.len() == 1 => {
+            let field = &body.fields[0];
+            let value = value(krate, field);
+            at_field(
+                field,
+                quote!(#serde::Serializer::serialize_newtype_variant(__serializer, #name, #index, #variant, #value)),
+            )
+        }
+        Style::Tuple => {
+            let tr = quote!(#serde::ser::SerializeTupleVariant);
+            let fields = fields(krate, body, rule, &tr, false, false);
+            quote!({
+                #[allow(unused_mut)]
+                let mut __state = #serde::Serializer::serialize_tuple_variant(__serializer, #name, #index, #variant, #len)?;
+                #(#fields)*
+                #tr::end(__state)
+            })
+        }
+        Style::Named => {
+            let tr = quote!(#serde::ser::SerializeStructVariant);
+            let fields = fields(krate, body, rule, &tr, true, true);
+            quote!({
+                #[allow(unused_mut)]
+                let mut __state = #serde::Serializer::serialize_struct_variant(__serializer, #name, #index, #variant, #len)?;
+                #(#fields)*
+                #tr::end(__state)
+            })
+        }
+    }
+}
