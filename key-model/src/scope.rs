@@ -10,7 +10,8 @@ use crate::id::{KeyName, KeyRef, TenantId};
 /// calls after it has checked the caller. Nothing converts a [`KeyRef`], a
 /// [`KeyName`] or a [`TenantId`] into a scope: there is no `From`, no
 /// `Default` and no `Deserialize`. Auditors find every place a scope is
-/// created with `grep -rn 'TenantScope::authorized_by_host'`.
+/// created with `grep -rnw 'authorized_by_host'` (the function's name, which,
+/// unlike the type's, no import can change).
 ///
 /// ```
 /// use key_model::{KeyRef, TenantId, TenantScope};

@@ -343,6 +343,13 @@ impl Resolver<'_, '_, '_> {
                     "{shown} names a `#[redact(skip)]` field, which must never be displayed: remove it from the format string"
                 ));
             }
+            // A count is the field's own `usize`: its value would show as
+            // the padding or the precision, past the function.
+            (Redact::With(_), Some(_)) => {
+                return self.error(format!(
+                    "{shown} is a `#[redact(with = ...)]` field: only its function may write it, so it cannot be a width or a precision, whose value shows in the output"
+                ));
+            }
             (_, Some(class)) => class,
             (Redact::With(_), None) => {
                 if !ty.is_empty() && ty != "?" {
