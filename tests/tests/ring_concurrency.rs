@@ -68,14 +68,14 @@ fn encrypt_decrypt_while_rotating_disabling_and_enabling() {
                 // Its version may have been demoted and disabled since.
                 match ring.decrypt(&acme, &sealed, context.as_bytes()) {
                     Ok(p) => {
-                        assert_eq!(&*p, plaintext.as_bytes());
+                        assert_eq!(p.as_bytes(), plaintext.as_bytes());
                         tally.decrypted.fetch_add(1, Ordering::Relaxed);
                     }
                     Err(e) => check_refusal(&e, Operation::Decrypt, &tally),
                 }
                 // Version 1 is toggled by the admin thread.
                 match ring.decrypt(&acme, &first, b"s-1") {
-                    Ok(p) => assert_eq!(&*p, b"first recording"),
+                    Ok(p) => assert_eq!(p.as_bytes(), b"first recording"),
                     Err(e) => check_refusal(&e, Operation::Decrypt, &tally),
                 }
                 match ring.reencrypt(&acme, &first, b"s-1") {
@@ -83,7 +83,7 @@ fn encrypt_decrypt_while_rotating_disabling_and_enabling() {
                         // Sealed under the primary of the moment; it may
                         // have been disabled already.
                         match ring.decrypt(&acme, &moved, b"s-1") {
-                            Ok(p) => assert_eq!(&*p, b"first recording"),
+                            Ok(p) => assert_eq!(p.as_bytes(), b"first recording"),
                             Err(e) => check_refusal(&e, Operation::Decrypt, &tally),
                         }
                     }

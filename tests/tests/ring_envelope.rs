@@ -115,7 +115,10 @@ fn the_documented_layout_round_trips() {
     assert_eq!(layout.encode(), w.sealed.as_bytes());
     assert_eq!(w.sealed.plaintext_len(), PLAINTEXT.len());
     assert_eq!(
-        &*w.ring.decrypt(&w.acme, &w.sealed, CONTEXT).unwrap(),
+        w.ring
+            .decrypt(&w.acme, &w.sealed, CONTEXT)
+            .unwrap()
+            .as_bytes(),
         PLAINTEXT
     );
 }
@@ -150,7 +153,9 @@ fn each_header_field_is_bound() {
     let original = Layout::parse(w.sealed.as_bytes());
     let decrypt = |layout: &Layout, scope: &TenantScope| {
         let env = Envelope::from_bytes(&layout.encode()).map_err(Error::Envelope)?;
-        w.ring.decrypt(scope, &env, CONTEXT).map(|p| p.to_vec())
+        w.ring
+            .decrypt(scope, &env, CONTEXT)
+            .map(|p| p.as_bytes().to_vec())
     };
     assert_eq!(decrypt(&original, &w.acme).unwrap(), PLAINTEXT);
 
@@ -244,7 +249,7 @@ fn reencrypt_moves_to_the_primary_and_keeps_the_context() {
     assert_eq!(moved.key_ref(), &v2);
     assert_ne!(moved.as_bytes(), w.sealed.as_bytes());
     assert_eq!(
-        &*w.ring.decrypt(&w.acme, &moved, CONTEXT).unwrap(),
+        w.ring.decrypt(&w.acme, &moved, CONTEXT).unwrap().as_bytes(),
         PLAINTEXT
     );
     assert_eq!(
@@ -286,7 +291,10 @@ fn sizes_from_empty_to_a_mebibyte() {
             let text = env.to_string();
             let parsed: Envelope = text.parse().unwrap();
             assert_eq!(
-                *w.ring.decrypt(&w.acme, &parsed, context).unwrap(),
+                w.ring
+                    .decrypt(&w.acme, &parsed, context)
+                    .unwrap()
+                    .as_bytes(),
                 plaintext
             );
         }

@@ -145,11 +145,11 @@ fn decrypt_and_reencrypt_in_every_state() {
                 target.kind(),
             );
             if let Target::Enabled = target {
-                assert_eq!(&*decrypted.unwrap(), PLAINTEXT, "{which}");
+                assert_eq!(decrypted.unwrap().as_bytes(), PLAINTEXT, "{which}");
                 let moved = reencrypted.unwrap();
                 assert_eq!(moved.key_ref(), &s.key.at_version(v(2)), "{which}");
                 assert_eq!(
-                    &*ring.decrypt(&s.scope, &moved, CONTEXT).unwrap(),
+                    ring.decrypt(&s.scope, &moved, CONTEXT).unwrap().as_bytes(),
                     PLAINTEXT
                 );
             } else {
@@ -193,7 +193,9 @@ fn encrypt_with_the_primary_in_every_state() {
         }
         // The old version still decrypts: one bad version refuses alone.
         assert_eq!(
-            &*ring.decrypt(&s.scope, &s.sealed_v1, CONTEXT).unwrap(),
+            ring.decrypt(&s.scope, &s.sealed_v1, CONTEXT)
+                .unwrap()
+                .as_bytes(),
             PLAINTEXT
         );
     }

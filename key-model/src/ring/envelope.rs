@@ -293,7 +293,7 @@ impl core::error::Error for EnvelopeError {}
 /// let text = envelope.to_string();
 /// let parsed: Envelope = text.parse()?;
 /// assert_eq!(parsed, envelope);
-/// assert_eq!(&*ring.decrypt(&scope, &parsed, b"export-7")?, b"rows");
+/// assert_eq!(ring.decrypt(&scope, &parsed, b"export-7")?.as_bytes(), b"rows");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]

@@ -164,7 +164,7 @@ type Cache = HashMap<TenantId, HashMap<KeyPurpose, Arc<KeyEntry>>>;
 /// ring.create_key(&acme, &name)?;
 ///
 /// let envelope = ring.encrypt(&acme, &name, b"$ ls -la", b"session-42")?;
-/// assert_eq!(&*ring.decrypt(&acme, &envelope, b"session-42")?, b"$ ls -la");
+/// assert_eq!(ring.decrypt(&acme, &envelope, b"session-42")?.as_bytes(), b"$ ls -la");
 ///
 /// // Rotation: version 2 encrypts; version 1 still decrypts.
 /// let v2 = ring.rotate(&acme, &name)?;
@@ -279,7 +279,7 @@ impl KeyRing {
     /// let refused = ring.decrypt(&acme, &sealed, b"").unwrap_err();
     /// assert_eq!(refused.to_string(), "decrypt refused: key version is disabled");
     /// ring.enable(&acme, &v1)?;
-    /// assert_eq!(&*ring.decrypt(&acme, &sealed, b"")?, b"rows");
+    /// assert_eq!(ring.decrypt(&acme, &sealed, b"")?.as_bytes(), b"rows");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn disable(&self, scope: &TenantScope, key_ref: &KeyRef) -> Result<KeyMetadata, Error> {
@@ -453,7 +453,12 @@ impl KeyRing {
         let primary =
             self.primary_material(scope, &envelope.key_ref().name(), Operation::Encrypt)?;
         let plaintext = envelope.open(&source.material, context)?;
-        Envelope::seal(primary.key_ref()?, &primary.material, &plaintext, context)
+        Envelope::seal(
+            primary.key_ref()?,
+            &primary.material,
+            plaintext.as_bytes(),
+            context,
+        )
     }
 
     // ---- internals -------------------------------------------------------

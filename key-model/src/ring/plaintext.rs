@@ -1,12 +1,16 @@
 //! The buffer decrypted plaintext comes back in.
 
 use core::fmt;
-use core::ops::Deref;
 
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-/// Decrypted plaintext: reads as `&[u8]`, is zeroized when dropped, and
-/// never prints its bytes (`Debug` shows the length only).
+/// Decrypted plaintext: read with [`as_bytes`](Plaintext::as_bytes), zeroized
+/// when dropped, and never printed (`Debug` shows the length only).
+///
+/// Deliberately no `Deref` or `AsRef<[u8]>`: either would let `&plaintext`
+/// coerce silently into a `&[u8]` field of a boundary type (a DTO field of
+/// type `&[u8]` is secret-free). Every read of the bytes is an explicit,
+/// greppable `as_bytes()`.
 ///
 /// Why not `zeroize::Zeroizing<Vec<u8>>`: its `Debug` prints the bytes, and
 /// `Vec`'s `Zeroize` wipes element by element; this type wipes the whole
@@ -23,7 +27,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 /// let sealed = ring.encrypt(&acme, &name, b"rows", b"")?;
 ///
 /// let plaintext = ring.decrypt(&acme, &sealed, b"")?;
-/// assert_eq!(&*plaintext, b"rows");
+/// assert_eq!(plaintext.as_bytes(), b"rows");
 /// assert_eq!(plaintext.len(), 4);
 /// assert_eq!(format!("{plaintext:?}"), "Plaintext([REDACTED; 4 bytes])");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -41,22 +45,18 @@ impl Plaintext {
         &self.0
     }
 
+    /// The length of the plaintext, in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the plaintext is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     pub(crate) fn as_mut_bytes(&mut self) -> &mut [u8] {
         &mut self.0
-    }
-}
-
-impl Deref for Plaintext {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl AsRef<[u8]> for Plaintext {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
     }
 }
 
