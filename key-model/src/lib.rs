@@ -101,6 +101,24 @@ pub mod __private {
     };
 }
 
+/// Without the `testing` feature the canaries do not exist: neither the
+/// module nor the key ring's canary constructor compiles. (With the
+/// feature, as in a workspace-wide test run, this check is not compiled;
+/// `cargo test -p key-model --doc` builds without it.)
+///
+/// ```compile_fail,E0433
+/// let canary = key_model::testing::Canary::new(1);
+/// ```
+///
+/// ```compile_fail,E0599
+/// use key_model::ring::{MemoryKeyStore, MemoryRootKey};
+///
+/// let root = MemoryRootKey::generate().unwrap();
+/// let ring = key_model::KeyRing::with_canary_keys(MemoryKeyStore::new(), root, &());
+/// ```
+#[cfg(all(doctest, not(feature = "testing")))]
+struct NoCanariesWithoutTesting;
+
 // The README's examples are compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

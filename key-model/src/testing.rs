@@ -23,16 +23,44 @@
 //! assert_eq!(leak.encoding(), Encoding::DecimalList);
 //! assert_eq!(leak.offset(), 7);
 //! ```
+//!
+//! A whole key ring can run on canaries: [`canary_ring`] (or
+//! [`KeyRing::with_canary_keys`] over a store and root key of your choice)
+//! gives every key version the ring generates, after any number of
+//! rotations, canary material derived from a seed and the version's
+//! reference, and its root key canary material too. [`CanaryKeys`] knows
+//! them all and scans an output for every one:
+//!
+//! ```
+//! use key_model::testing::canary_ring;
+//! use key_model::{KeyName, TenantScope};
+//!
+//! let (ring, canaries) = canary_ring(42);
+//! let acme = TenantScope::authorized_by_host("acme".parse()?);
+//! let name: KeyName = "tenants/acme/keys/audit-export".parse()?;
+//! ring.create_key(&acme, &name)?;
+//! ring.rotate(&acme, &name)?;
+//! let sealed = ring.encrypt(&acme, &name, b"rows", b"")?;
+//!
+//! // Two versions issued, each with its canary; the root key has one too.
+//! assert_eq!(canaries.issued().len(), 2);
+//! canaries.assert_no_leak(format!("{ring:?} {sealed} {sealed:?}"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use core::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 
+use crate::id::KeyRef;
 use crate::material::{KEY_LEN, KeyMaterial};
+use crate::ring::{KeyRing, MemoryKeyStore, MemoryRootKey};
 
 /// Key material whose bytes the test knows, and the patterns that would
 /// betray them in an output.
+#[derive(Clone)]
 pub struct Canary {
     bytes: [u8; KEY_LEN],
     /// Each encoding with the exact byte patterns that reveal the canary.
@@ -257,4 +285,228 @@ fn find_decimal_list(output: &[u8], bytes: &[u8]) -> Option<usize> {
         .windows(bytes.len())
         .find(|w| w.iter().zip(bytes).all(|((_, v), b)| *v == Some(*b)))
         .map(|w| w[0].0)
+}
+
+/// The canary material of a key ring: one canary for its root key, and one
+/// for each key version it generates, derived from a seed and the version's
+/// reference, so the same seed gives the same canaries on every run.
+///
+/// A ring made with [`KeyRing::with_canary_keys`] (or [`canary_ring`])
+/// asks it for the material of every new version instead of the operating
+/// system's random source, and it keeps a list of what it issued. Clones
+/// share that list: keep one, give the ring another.
+///
+/// ```
+/// use key_model::testing::CanaryKeys;
+/// use key_model::ring::MemoryKeyStore;
+/// use key_model::{KeyName, KeyRing, TenantScope};
+///
+/// let canaries = CanaryKeys::new(7);
+/// let ring = KeyRing::with_canary_keys(MemoryKeyStore::new(), canaries.root_key(), &canaries);
+/// let acme = TenantScope::authorized_by_host("acme".parse()?);
+/// let name: KeyName = "tenants/acme/keys/audit-export".parse()?;
+/// let v1 = ring.create_key(&acme, &name)?.key_ref().clone();
+///
+/// let (issued_ref, issued) = &canaries.issued()[0];
+/// assert_eq!(issued_ref, &v1);
+/// assert_eq!(issued.bytes(), canaries.canary_for(&v1).bytes());
+///
+/// // A deliberate leak names the key whose material leaked.
+/// let leak = canaries.find_leak(format!("{:?}", issued.bytes())).unwrap();
+/// assert_eq!(leak.key(), &key_model::testing::LeakedKey::Version(v1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct CanaryKeys {
+    inner: Arc<CanaryKeysInner>,
+}
+
+struct CanaryKeysInner {
+    seed: u64,
+    root: Canary,
+    issued: Mutex<Vec<(KeyRef, Canary)>>,
+}
+
+/// Which key's canary a [`CanaryKeys`] scan found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LeakedKey {
+    /// The root key's.
+    Root,
+    /// The material of this key version.
+    Version(KeyRef),
+}
+
+/// A leak found by [`CanaryKeys::find_leak`]: whose material, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyLeak {
+    key: LeakedKey,
+    leak: Leak,
+}
+
+impl KeyLeak {
+    /// Whose material leaked.
+    pub fn key(&self) -> &LeakedKey {
+        &self.key
+    }
+
+    /// How and where.
+    pub fn leak(&self) -> Leak {
+        self.leak
+    }
+}
+
+impl fmt::Display for KeyLeak {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.key {
+            LeakedKey::Root => write!(f, "root key: {}", self.leak),
+            LeakedKey::Version(key_ref) => write!(f, "{key_ref}: {}", self.leak),
+        }
+    }
+}
+
+/// The 64-bit FNV-1a hash: a fixed, dependency-free way to turn a key
+/// reference into a seed (reproducible across runs and platforms, which
+/// `std`'s hasher does not promise).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+impl CanaryKeys {
+    /// The canary material for `seed`. Different seeds give different
+    /// canaries, for the root key and for every reference.
+    pub fn new(seed: u64) -> CanaryKeys {
+        CanaryKeys {
+            inner: Arc::new(CanaryKeysInner {
+                seed,
+                // The root's canary is derived like a version's, from a
+                // name no key reference can have (references have no
+                // spaces), so it never equals one of them.
+                root: Canary::new(seed ^ fnv1a(b"root key")),
+                issued: Mutex::new(Vec::new()),
+            }),
+        }
+    }
+
+    /// The seed these canaries derive from.
+    pub fn seed(&self) -> u64 {
+        self.inner.seed
+    }
+
+    /// The root key's canary.
+    pub fn root(&self) -> &Canary {
+        &self.inner.root
+    }
+
+    /// A [`MemoryRootKey`] whose key is the root canary: material it wraps
+    /// is encrypted under bytes the test knows, and must not show them.
+    pub fn root_key(&self) -> MemoryRootKey {
+        MemoryRootKey::from_material(self.inner.root.key_material())
+    }
+
+    /// The canary of `key_ref`, whether or not a ring has generated it yet.
+    pub fn canary_for(&self, key_ref: &KeyRef) -> Canary {
+        Canary::new(self.inner.seed ^ fnv1a(key_ref.to_string().as_bytes()))
+    }
+
+    /// Every key version the rings using these canaries have generated, in
+    /// the order they were generated, with its canary.
+    pub fn issued(&self) -> Vec<(KeyRef, Canary)> {
+        self.lock().clone()
+    }
+
+    /// The root canary and every issued one, for [`assert_no_leak`].
+    pub fn all(&self) -> Vec<Canary> {
+        let mut all = vec![self.inner.root.clone()];
+        all.extend(self.lock().iter().map(|(_, c)| c.clone()));
+        all
+    }
+
+    /// The first place `output` reveals the root canary or an issued one.
+    pub fn find_leak(&self, output: impl AsRef<[u8]>) -> Option<KeyLeak> {
+        let output = output.as_ref();
+        if let Some(leak) = self.inner.root.find_leak(output) {
+            return Some(KeyLeak {
+                key: LeakedKey::Root,
+                leak,
+            });
+        }
+        self.lock().iter().find_map(|(key_ref, canary)| {
+            canary.find_leak(output).map(|leak| KeyLeak {
+                key: LeakedKey::Version(key_ref.clone()),
+                leak,
+            })
+        })
+    }
+
+    /// Checks that `output` reveals neither the root canary nor an issued
+    /// one.
+    ///
+    /// # Panics
+    ///
+    /// If it does, naming the key, the encoding and the offset.
+    #[track_caller]
+    pub fn assert_no_leak(&self, output: impl AsRef<[u8]>) {
+        if let Some(leak) = self.find_leak(output) {
+            panic!("{leak}");
+        }
+    }
+
+    /// The material of a new version `key_ref`, recorded as issued. Called
+    /// by the key ring, at its one point of key generation.
+    pub(crate) fn issue(&self, key_ref: &KeyRef) -> KeyMaterial {
+        let canary = self.canary_for(key_ref);
+        let material = canary.key_material();
+        let mut issued = self.lock();
+        // A ring whose store refused a save generates the same version
+        // again; the canary is the same, and listed once.
+        if !issued.iter().any(|(r, _)| r == key_ref) {
+            issued.push((key_ref.clone(), canary));
+        }
+        material
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(KeyRef, Canary)>> {
+        // Pushing one element leaves the list whole even if a holder
+        // panicked: reading on is safe.
+        self.inner
+            .issued
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl fmt::Debug for CanaryKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // References only: a debug print of the canaries in a scanned
+        // output must not report itself.
+        let issued: Vec<String> = self.lock().iter().map(|(r, _)| r.to_string()).collect();
+        f.debug_struct("CanaryKeys")
+            .field("seed", &self.inner.seed)
+            .field("issued", &issued)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A key ring in memory whose root key and generated keys are canaries
+/// (see [`CanaryKeys`]), and the canaries.
+///
+/// ```
+/// use key_model::testing::canary_ring;
+/// use key_model::{KeyName, TenantScope};
+///
+/// let (ring, canaries) = canary_ring(1);
+/// let acme = TenantScope::authorized_by_host("acme".parse()?);
+/// let name: KeyName = "tenants/acme/keys/audit-export".parse()?;
+/// ring.create_key(&acme, &name)?;
+/// let refused = ring.create_key(&acme, &name).unwrap_err();
+/// canaries.assert_no_leak(format!("{refused} {refused:?} {ring:#?}"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn canary_ring(seed: u64) -> (KeyRing, CanaryKeys) {
+    let canaries = CanaryKeys::new(seed);
+    let ring = KeyRing::with_canary_keys(MemoryKeyStore::new(), canaries.root_key(), &canaries);
+    (ring, canaries)
 }
