@@ -180,21 +180,7 @@ impl Canary {
 
     /// The first place `output` reveals the canary, if any.
     pub fn find_leak(&self, output: impl AsRef<[u8]>) -> Option<Leak> {
-        let output = output.as_ref();
-        self.patterns
-            .iter()
-            .find_map(|(encoding, pattern)| {
-                find(output, pattern).map(|offset| Leak {
-                    encoding: *encoding,
-                    offset,
-                })
-            })
-            .or_else(|| {
-                find_decimal_list(output, &self.bytes).map(|offset| Leak {
-                    encoding: Encoding::DecimalList,
-                    offset,
-                })
-            })
+        scan(&[self], output.as_ref()).map(|(_, leak)| leak)
     }
 
     /// Checks that `output` does not reveal the canary.
@@ -224,10 +210,67 @@ impl fmt::Debug for Canary {
 /// If it reveals one, saying in which encoding and at which offset.
 #[track_caller]
 pub fn assert_no_leak(canaries: &[Canary], output: impl AsRef<[u8]>) {
-    let output = output.as_ref();
-    for canary in canaries {
-        canary.assert_no_leak(output);
+    let canaries: Vec<&Canary> = canaries.iter().collect();
+    if let Some((_, leak)) = scan(&canaries, output.as_ref()) {
+        panic!("{leak}");
     }
+}
+
+/// The first of `canaries` (in order) that `output` reveals, and the leak:
+/// for that canary, the first of its encodings (in the order of
+/// `Canary::patterns`, then decimal lists) found, at its first offset.
+///
+/// One pass over `output` serves every pattern of every canary: a bitmap
+/// of the patterns' first two bytes skips, in a few operations, the
+/// positions where none can start. Test builds are unoptimized, and
+/// scanning megabytes of output for tens of canaries one pattern at a
+/// time would dominate a property test's run time.
+fn scan(canaries: &[&Canary], output: &[u8]) -> Option<(usize, Leak)> {
+    // (canary index, encoding, pattern), in priority order.
+    let patterns: Vec<(usize, Encoding, &[u8])> = canaries
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| c.patterns.iter().map(move |(e, p)| (i, *e, p.as_slice())))
+        .collect();
+    let mut starts = vec![0u64; 1 << 10]; // one bit per two-byte prefix
+    for (_, _, pattern) in &patterns {
+        if let [a, b, ..] = pattern {
+            let k = usize::from(*a) << 8 | usize::from(*b);
+            starts[k >> 6] |= 1 << (k & 63);
+        }
+    }
+    let mut first: Vec<Option<usize>> = vec![None; patterns.len()];
+    for (offset, pair) in output.windows(2).enumerate() {
+        let k = usize::from(pair[0]) << 8 | usize::from(pair[1]);
+        if starts[k >> 6] & (1 << (k & 63)) == 0 {
+            continue;
+        }
+        let rest = &output[offset..];
+        for (found, (_, _, pattern)) in first.iter_mut().zip(&patterns) {
+            if found.is_none() && rest.starts_with(pattern) {
+                *found = Some(offset);
+            }
+        }
+    }
+    let numbers = decimal_numbers(output);
+    canaries.iter().enumerate().find_map(|(i, canary)| {
+        patterns
+            .iter()
+            .zip(&first)
+            .find_map(|((c, encoding, _), found)| {
+                (*c == i).then_some(*found).flatten().map(|offset| Leak {
+                    encoding: *encoding,
+                    offset,
+                })
+            })
+            .or_else(|| {
+                find_decimal_list(&numbers, &canary.bytes).map(|offset| Leak {
+                    encoding: Encoding::DecimalList,
+                    offset,
+                })
+            })
+            .map(|leak| (i, leak))
+    })
 }
 
 fn hex(bytes: &[u8], digits: &[u8; 16]) -> Vec<u8> {
@@ -253,18 +296,10 @@ fn base64_core(bytes: &[u8], align: usize, engine: &base64::engine::GeneralPurpo
     encoded[first..last].to_vec()
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || needle.len() > haystack.len() {
-        return None;
-    }
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// Finds `bytes` as consecutive decimal numbers, whatever separates them.
-fn find_decimal_list(output: &[u8], bytes: &[u8]) -> Option<usize> {
-    // (offset, value) of every maximal run of ASCII digits; a run too large
-    // for a byte breaks any sequence it is part of.
-    let mut numbers: Vec<(usize, Option<u8>)> = Vec::new();
+/// The offset and value of every maximal run of ASCII digits in `output`;
+/// a run too large for a byte has no value, and breaks any list it is in.
+fn decimal_numbers(output: &[u8]) -> Vec<(usize, Option<u8>)> {
+    let mut numbers = Vec::new();
     let mut i = 0;
     while i < output.len() {
         if output[i].is_ascii_digit() {
@@ -281,6 +316,12 @@ fn find_decimal_list(output: &[u8], bytes: &[u8]) -> Option<usize> {
             i += 1;
         }
     }
+    numbers
+}
+
+/// Finds `bytes` as consecutive numbers of `numbers` (whatever separated
+/// them in the output).
+fn find_decimal_list(numbers: &[(usize, Option<u8>)], bytes: &[u8]) -> Option<usize> {
     numbers
         .windows(bytes.len())
         .find(|w| w.iter().zip(bytes).all(|((_, v), b)| *v == Some(*b)))
@@ -426,19 +467,15 @@ impl CanaryKeys {
 
     /// The first place `output` reveals the root canary or an issued one.
     pub fn find_leak(&self, output: impl AsRef<[u8]>) -> Option<KeyLeak> {
-        let output = output.as_ref();
-        if let Some(leak) = self.inner.root.find_leak(output) {
-            return Some(KeyLeak {
-                key: LeakedKey::Root,
-                leak,
-            });
-        }
-        self.lock().iter().find_map(|(key_ref, canary)| {
-            canary.find_leak(output).map(|leak| KeyLeak {
-                key: LeakedKey::Version(key_ref.clone()),
-                leak,
-            })
-        })
+        let issued = self.lock();
+        let mut canaries = vec![&self.inner.root];
+        canaries.extend(issued.iter().map(|(_, c)| c));
+        let (i, leak) = scan(&canaries, output.as_ref())?;
+        let key = match i.checked_sub(1) {
+            None => LeakedKey::Root,
+            Some(v) => LeakedKey::Version(issued.get(v)?.0.clone()),
+        };
+        Some(KeyLeak { key, leak })
     }
 
     /// Checks that `output` reveals neither the root canary nor an issued
