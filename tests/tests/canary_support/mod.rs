@@ -65,6 +65,11 @@ impl Outputs {
             .map(|(_, o)| o.as_slice())
     }
 
+    /// Every output with its label.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.0.iter().map(|(l, o)| (l.as_str(), o.as_slice()))
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }
