@@ -119,6 +119,12 @@ pub mod __private {
 #[cfg(all(doctest, not(feature = "testing")))]
 struct NoCanariesWithoutTesting;
 
+// The leak-canary guide's example for service authors is compiled and run
+// as a doctest.
+#[cfg(all(doctest, feature = "testing"))]
+#[doc = include_str!("../../docs/leak-canaries.md")]
+struct LeakCanaryGuideDoctests;
+
 // The README's examples are compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
