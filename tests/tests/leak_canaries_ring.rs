@@ -34,8 +34,8 @@ use key_model::sink::{
 };
 use key_model::testing::{Canary, CanaryKeys, Encoding, LeakedKey, canary_ring};
 use key_model::{
-    ApiDto, AuditDto, Envelope, Error, EventDto, ExportDto, KeyMetadata, KeyName, KeyRef, KeyRing,
-    KeyVersion, TenantId, TenantScope, Timestamp,
+    ApiDto, AuditDto, Envelope, EnvelopeField, Error, EventDto, ExportDto, KeyMetadata, KeyName,
+    KeyRef, KeyRing, KeyVersion, TenantId, TenantScope, Timestamp,
 };
 use serde::Serialize;
 
@@ -550,6 +550,20 @@ fn ring_types_and_errors_in_every_format() {
     out.debug("CanaryKeys", &setup.canaries);
     out.debug("TenantScope", &scope("acme"));
     out.debug("Algorithm", &key_model::Algorithm::XChaCha20Poly1305);
+    for field in [
+        EnvelopeField::Format,
+        EnvelopeField::Algorithm,
+        EnvelopeField::TenantLength,
+        EnvelopeField::Tenant,
+        EnvelopeField::PurposeLength,
+        EnvelopeField::Purpose,
+        EnvelopeField::Version,
+        EnvelopeField::Nonce,
+        EnvelopeField::BodyLength,
+        EnvelopeField::Body,
+    ] {
+        out.debug_display("EnvelopeField", &field);
+    }
     let wrapped = setup.scan_store(&mut out, &["acme", "globex"]);
     assert!(wrapped >= 1, "the store holds wrapped material to scan");
     // Every version issued so far is scanned for, the root key too.
@@ -1051,6 +1065,57 @@ fn panic_messages_of_every_ring_function() {
         )
         .unwrap();
     });
+    // The sinks' errors, unwrapped.
+    let metadata = ring.versions(&acme, &key).unwrap();
+    record("api_json (map with non-string keys)", &|| {
+        let mut map = std::collections::BTreeMap::new();
+        map.insert((1u8, 2u8), v1.clone());
+        api_json(&Keyed { map }).unwrap();
+    });
+    record("write_api_json (failing writer)", &|| {
+        write_api_json(
+            FailingWriter,
+            &Careless {
+                note: String::new(),
+            },
+        )
+        .unwrap();
+    });
+    record("event_json (bad event type)", &|| {
+        event_json(
+            acme.tenant(),
+            "Key Rotated",
+            &CarelessEvent {
+                note: String::new(),
+            },
+        )
+        .unwrap();
+    });
+    record("CsvWriter::write (nested row)", &|| {
+        CsvWriter::new(Vec::new())
+            .write(&NestedRow {
+                keys: metadata.clone(),
+            })
+            .unwrap();
+    });
+    record("JsonLinesWriter::write (failing writer)", &|| {
+        JsonLinesWriter::new(FailingWriter)
+            .write(&CarelessRow {
+                note: String::new(),
+            })
+            .unwrap();
+    });
+    record("AuditWriter::write (failing writer)", &|| {
+        AuditWriter::new(FailingWriter)
+            .write(
+                acme.tenant(),
+                at,
+                &CarelessAudit {
+                    note: String::new(),
+                },
+            )
+            .unwrap();
+    });
     // Successes, unwrapped as errors: the panic prints the value's `Debug`.
     record("encrypt unwrap_err", &|| {
         ring.encrypt(&acme, &key, payload.bytes(), b"").unwrap_err();
@@ -1083,8 +1148,18 @@ fn panic_messages_of_every_ring_function() {
     record("panic formatting the ring", &|| {
         panic!("ring state: {ring:?}");
     });
-    assert!(panics.len() >= 30);
+    assert!(panics.len() >= 36);
     panics.assert_clean(&setup.canaries, &[payload]);
+}
+
+#[derive(Serialize, ApiDto)]
+struct Keyed {
+    map: std::collections::BTreeMap<(u8, u8), KeyRef>,
+}
+
+#[derive(Serialize, ExportDto)]
+struct NestedRow {
+    keys: Vec<KeyMetadata>,
 }
 
 /// The panic channel would show a leak of a ring's key.
