@@ -8,7 +8,8 @@
 //! not, at each of the three byte alignments, so a canary inside a longer
 //! encoded buffer is found too) and as a list of decimal numbers the way
 //! `Debug` prints a byte array or slice (`[12, 34, ...]`, one per line in
-//! `{:#?}`, or a JSON array).
+//! `{:#?}`, or a JSON array), or a list of hex numbers (`{:x?}`, `{:02X?}`,
+//! `{:#x?}`).
 //!
 //! ```
 //! use key_model::testing::{Canary, Encoding};
@@ -84,6 +85,10 @@ pub enum Encoding {
     /// Decimal numbers separated by anything (`[12, 34]` from `Debug`, the
     /// same over several lines from `{:#?}`, a JSON array `[12,34]`).
     DecimalList,
+    /// Hex numbers, either case, with or without a `0x` prefix, separated
+    /// by anything (`[c, 22]` from `{:x?}`, `[0C, 22]` from `{:02X?}`,
+    /// `0xc` per line from `{:#x?}`).
+    HexList,
 }
 
 impl fmt::Display for Encoding {
@@ -95,6 +100,7 @@ impl fmt::Display for Encoding {
             Encoding::Base64Standard => "standard base64",
             Encoding::Base64UrlSafe => "URL-safe base64",
             Encoding::DecimalList => "a list of decimal bytes",
+            Encoding::HexList => "a list of hex bytes",
         })
     }
 }
@@ -252,7 +258,8 @@ fn scan(canaries: &[&Canary], output: &[u8]) -> Option<(usize, Leak)> {
             }
         }
     }
-    let numbers = decimal_numbers(output);
+    let decimal = numbers(output, 10);
+    let hexadecimal = numbers(output, 16);
     canaries.iter().enumerate().find_map(|(i, canary)| {
         patterns
             .iter()
@@ -264,8 +271,14 @@ fn scan(canaries: &[&Canary], output: &[u8]) -> Option<(usize, Leak)> {
                 })
             })
             .or_else(|| {
-                find_decimal_list(&numbers, &canary.bytes).map(|offset| Leak {
+                find_list(&decimal, &canary.bytes).map(|offset| Leak {
                     encoding: Encoding::DecimalList,
+                    offset,
+                })
+            })
+            .or_else(|| {
+                find_list(&hexadecimal, &canary.bytes).map(|offset| Leak {
+                    encoding: Encoding::HexList,
                     offset,
                 })
             })
@@ -296,24 +309,32 @@ fn base64_core(bytes: &[u8], align: usize, engine: &base64::engine::GeneralPurpo
     encoded[first..last].to_vec()
 }
 
-/// The offset and value of every maximal run of ASCII digits in `output`;
-/// a run too large for a byte has no value, and breaks any list it is in.
-fn decimal_numbers(output: &[u8]) -> Vec<(usize, Option<u8>)> {
+/// The offset and value of every maximal run of digits of `radix` (10 or
+/// 16) in `output`; in hex, a `0x` or `0X` before a digit is part of the
+/// number. A run too large for a byte has no value, and breaks any list it
+/// is in.
+fn numbers(output: &[u8], radix: u32) -> Vec<(usize, Option<u8>)> {
+    let digit = |b: u8| char::from(b).to_digit(radix);
     let mut numbers = Vec::new();
     let mut i = 0;
     while i < output.len() {
-        if output[i].is_ascii_digit() {
-            let start = i;
+        let start = i;
+        if radix == 16
+            && output[i] == b'0'
+            && matches!(output.get(i + 1), Some(b'x' | b'X'))
+            && output.get(i + 2).copied().and_then(digit).is_some()
+        {
+            i += 2;
+        }
+        if output.get(i).copied().and_then(digit).is_some() {
             let mut value: u32 = 0;
-            while i < output.len() && output[i].is_ascii_digit() {
-                value = value
-                    .saturating_mul(10)
-                    .saturating_add(u32::from(output[i] - b'0'));
+            while let Some(d) = output.get(i).copied().and_then(digit) {
+                value = value.saturating_mul(radix).saturating_add(d);
                 i += 1;
             }
             numbers.push((start, u8::try_from(value).ok()));
         } else {
-            i += 1;
+            i = start + 1;
         }
     }
     numbers
@@ -321,7 +342,7 @@ fn decimal_numbers(output: &[u8]) -> Vec<(usize, Option<u8>)> {
 
 /// Finds `bytes` as consecutive numbers of `numbers` (whatever separated
 /// them in the output).
-fn find_decimal_list(numbers: &[(usize, Option<u8>)], bytes: &[u8]) -> Option<usize> {
+fn find_list(numbers: &[(usize, Option<u8>)], bytes: &[u8]) -> Option<usize> {
     numbers
         .windows(bytes.len())
         .find(|w| w.iter().zip(bytes).all(|((_, v), b)| *v == Some(*b)))

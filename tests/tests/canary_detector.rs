@@ -164,7 +164,10 @@ proptest! {
 /// one-pass scan finds it and names the canary (`CanaryKeys` scans the root
 /// key's canary and every issued one at once).
 fn encode(bytes: &[u8], how: u8) -> Vec<u8> {
-    match how % 7 {
+    match how % 10 {
+        7 => format!("{bytes:x?}").into_bytes(),
+        8 => format!("{bytes:02X?}").into_bytes(),
+        9 => format!("{bytes:#x?}").into_bytes(),
         0 => bytes.to_vec(),
         1 => hex_lower(bytes).into_bytes(),
         2 => hex_lower(bytes).to_uppercase().into_bytes(),
@@ -220,15 +223,41 @@ fn canary_keys_name_the_key_that_leaked() {
     );
     assert_eq!(expected.len(), 6);
     for (key, canary) in &expected {
-        for how in 0..7 {
+        for how in 0..10 {
             let mut output = b"log line: ".to_vec();
             output.extend(encode(canary.bytes(), how));
             let leak = canaries.find_leak(&output).expect("found");
             assert_eq!(leak.key(), key, "encoding {how}");
             // Lists are reported at their first number, after the `[`.
             let offset = leak.leak().offset();
-            assert!((10..=16).contains(&offset), "{offset}");
+            assert!((10..=16).contains(&offset), "{how}: {offset}");
         }
     }
     canaries.assert_no_leak(format!("{ring:#?} {canaries:?}"));
+}
+
+#[test]
+fn hex_lists_are_found() {
+    let canary = canary();
+    let bytes = canary.bytes();
+    for (output, offset) in [
+        (format!("key {bytes:x?}"), 5),
+        (format!("key {bytes:X?}"), 5),
+        (format!("key {bytes:02x?}"), 5),
+        (format!("key {bytes:02X?}"), 5),
+        (format!("key {bytes:#x?}"), 10),
+        (format!("key {bytes:#04X?}"), 10),
+        (format!("key {:x?}", bytes.to_vec()), 5),
+    ] {
+        let leak = canary.find_leak(&output).expect("hex list leak");
+        assert_eq!(
+            (leak.encoding(), leak.offset()),
+            (Encoding::HexList, offset),
+            "{output}"
+        );
+    }
+    // Another canary's list is not this canary.
+    canary.assert_no_leak(format!("{:x?}", Canary::new(43).bytes()));
+    // Nor is the list cut short by one byte.
+    canary.assert_no_leak(format!("{:x?}", &bytes[..31]));
 }
