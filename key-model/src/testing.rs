@@ -209,6 +209,24 @@ impl fmt::Debug for Canary {
     }
 }
 
+/// The first of `canaries` (in order) that `output` reveals, with its index
+/// and the leak. One pass over the output for all of them: cheaper than
+/// asking each canary in turn.
+///
+/// ```
+/// use key_model::testing::{Canary, find_leak};
+///
+/// let canaries = [Canary::new(1), Canary::new(2)];
+/// let output = format!("key {:?}", canaries[1].bytes());
+/// let (index, leak) = find_leak(&canaries, &output).unwrap();
+/// assert_eq!((index, leak.offset()), (1, 5));
+/// assert!(find_leak(&canaries, "clean").is_none());
+/// ```
+pub fn find_leak(canaries: &[Canary], output: impl AsRef<[u8]>) -> Option<(usize, Leak)> {
+    let canaries: Vec<&Canary> = canaries.iter().collect();
+    scan(&canaries, output.as_ref())
+}
+
 /// Checks that `output` reveals none of `canaries`.
 ///
 /// # Panics
@@ -258,8 +276,8 @@ fn scan(canaries: &[&Canary], output: &[u8]) -> Option<(usize, Leak)> {
             }
         }
     }
-    let decimal = numbers(output, 10);
-    let hexadecimal = numbers(output, 16);
+    let decimal = numbers(output, &DECIMAL, false);
+    let hexadecimal = numbers(output, &HEX, true);
     canaries.iter().enumerate().find_map(|(i, canary)| {
         patterns
             .iter()
@@ -309,33 +327,66 @@ fn base64_core(bytes: &[u8], align: usize, engine: &base64::engine::GeneralPurpo
     encoded[first..last].to_vec()
 }
 
-/// The offset and value of every maximal run of digits of `radix` (10 or
-/// 16) in `output`; in hex, a `0x` or `0X` before a digit is part of the
+/// Digit values of each byte in base `radix` (up to 16), `NOT_A_DIGIT`
+/// for the others: a table lookup per byte keeps the scan fast in the
+/// unoptimized builds tests run in.
+#[allow(clippy::cast_possible_truncation)] // `b` < 256
+const fn digits(radix: u8) -> [u8; 256] {
+    let mut table = [NOT_A_DIGIT; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let value = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => NOT_A_DIGIT,
+        };
+        if value < radix {
+            table[b] = value;
+        }
+        b += 1;
+    }
+    table
+}
+
+const NOT_A_DIGIT: u8 = 0xff;
+static DECIMAL: [u8; 256] = digits(10);
+static HEX: [u8; 256] = digits(16);
+
+/// The offset and value of every maximal run of digits (per `table`) in
+/// `output`; with `hex`, a `0x` or `0X` before a digit is part of the
 /// number. A run too large for a byte has no value, and breaks any list it
 /// is in.
-fn numbers(output: &[u8], radix: u32) -> Vec<(usize, Option<u8>)> {
-    let digit = |b: u8| char::from(b).to_digit(radix);
+fn numbers(output: &[u8], table: &[u8; 256], hex: bool) -> Vec<(usize, Option<u8>)> {
+    let base: u32 = if hex { 16 } else { 10 };
     let mut numbers = Vec::new();
     let mut i = 0;
     while i < output.len() {
+        if table[usize::from(output[i])] == NOT_A_DIGIT {
+            i += 1;
+            continue;
+        }
         let start = i;
-        if radix == 16
+        if hex
             && output[i] == b'0'
             && matches!(output.get(i + 1), Some(b'x' | b'X'))
-            && output.get(i + 2).copied().and_then(digit).is_some()
+            && output
+                .get(i + 2)
+                .is_some_and(|b| table[usize::from(*b)] != NOT_A_DIGIT)
         {
             i += 2;
         }
-        if output.get(i).copied().and_then(digit).is_some() {
-            let mut value: u32 = 0;
-            while let Some(d) = output.get(i).copied().and_then(digit) {
-                value = value.saturating_mul(radix).saturating_add(d);
-                i += 1;
+        let mut value: u32 = 0;
+        while let Some(&b) = output.get(i) {
+            let d = table[usize::from(b)];
+            if d == NOT_A_DIGIT {
+                break;
             }
-            numbers.push((start, u8::try_from(value).ok()));
-        } else {
-            i = start + 1;
+            value = value.saturating_mul(base).saturating_add(u32::from(d));
+            i += 1;
         }
+        numbers.push((start, u8::try_from(value).ok()));
     }
     numbers
 }

@@ -10,7 +10,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, ThreadId};
 
-use key_model::testing::{Canary, CanaryKeys};
+use key_model::testing::{Canary, CanaryKeys, find_leak};
 
 /// Everything one test produced, labelled, to be scanned at the end.
 #[derive(Default)]
@@ -82,14 +82,19 @@ impl Outputs {
     /// The first output that reveals a canary of `keys` or one of
     /// `others`, with its label and the leak.
     pub fn find_leak(&self, keys: &CanaryKeys, others: &[Canary]) -> Option<String> {
+        // One list, scanned in one pass per output: `keys.all()` is the
+        // root canary, then the issued ones in order.
+        let issued = keys.issued();
+        let mut all = keys.all();
+        all.extend_from_slice(others);
         for (label, output) in &self.0 {
-            if let Some(leak) = keys.find_leak(output) {
-                return Some(format!("{label}: {leak}"));
-            }
-            for canary in others {
-                if let Some(leak) = canary.find_leak(output) {
-                    return Some(format!("{label}: {leak}"));
-                }
+            if let Some((i, leak)) = find_leak(&all, output) {
+                let whose = match i {
+                    0 => "root key".to_owned(),
+                    i if i <= issued.len() => issued[i - 1].0.to_string(),
+                    i => format!("canary #{}", i - issued.len() - 1),
+                };
+                return Some(format!("{label}: {whose}: {leak}"));
             }
         }
         None
