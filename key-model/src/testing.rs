@@ -242,7 +242,8 @@ pub fn assert_no_leak(canaries: &[Canary], output: impl AsRef<[u8]>) {
 
 /// The first of `canaries` (in order) that `output` reveals, and the leak:
 /// for that canary, the first of its encodings (in the order of
-/// `Canary::patterns`, then decimal lists) found, at its first offset.
+/// `Canary::patterns`, then decimal lists, then hex lists) found, at its
+/// first offset.
 ///
 /// One pass over `output` serves every pattern of every canary: a bitmap
 /// of the patterns' first two bytes skips, in a few operations, the
