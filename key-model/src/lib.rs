@@ -101,6 +101,36 @@ pub mod __private {
     };
 }
 
+// Without the `testing` feature the canaries do not exist: neither the
+// module nor the key ring's canary constructor compiles. The same two
+// snippets are doctests either way: with the feature they must compile and
+// run (so they are right), without it they must fail to compile (stable
+// rustdoc does not check `compile_fail` error codes, so the run with the
+// feature is what shows that nothing else makes them fail). A workspace
+// test run enables the feature; `cargo test -p key-model --doc` runs them
+// without it (`.ci/run` does both).
+#[cfg(doctest)]
+#[cfg_attr(feature = "testing", doc = "```")]
+#[cfg_attr(not(feature = "testing"), doc = "```compile_fail")]
+/// let canary = key_model::testing::Canary::new(1);
+/// ```
+///
+#[cfg_attr(feature = "testing", doc = "```")]
+#[cfg_attr(not(feature = "testing"), doc = "```compile_fail")]
+/// use key_model::KeyRing;
+/// use key_model::ring::{MemoryKeyStore, MemoryRootKey};
+///
+/// let with_canaries: fn(MemoryKeyStore, MemoryRootKey, &_) -> KeyRing =
+///     KeyRing::with_canary_keys;
+/// ```
+struct CanariesOnlyWithTesting;
+
+// The leak-canary guide's example for service authors is compiled and run
+// as a doctest.
+#[cfg(all(doctest, feature = "testing"))]
+#[doc = include_str!("../../docs/leak-canaries.md")]
+struct LeakCanaryGuideDoctests;
+
 // The README's examples are compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

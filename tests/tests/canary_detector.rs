@@ -159,3 +159,105 @@ proptest! {
         prop_assert_eq!(Canary::new(seed).find_leak(&noise), None);
     }
 }
+
+/// One leak among many canaries, in each encoding, at any position: the
+/// one-pass scan finds it and names the canary (`CanaryKeys` scans the root
+/// key's canary and every issued one at once).
+fn encode(bytes: &[u8], how: u8) -> Vec<u8> {
+    match how % 10 {
+        7 => format!("{bytes:x?}").into_bytes(),
+        8 => format!("{bytes:02X?}").into_bytes(),
+        9 => format!("{bytes:#x?}").into_bytes(),
+        0 => bytes.to_vec(),
+        1 => hex_lower(bytes).into_bytes(),
+        2 => hex_lower(bytes).to_uppercase().into_bytes(),
+        3 => STANDARD.encode(bytes).into_bytes(),
+        4 => URL_SAFE_NO_PAD.encode(bytes).into_bytes(),
+        5 => format!("{bytes:?}").into_bytes(),
+        _ => format!("{bytes:#?}").into_bytes(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn a_leak_among_many_canaries_is_found_and_attributed(
+        seeds in prop::collection::hash_set(any::<u64>(), 1..12),
+        pick in any::<prop::sample::Index>(),
+        how in any::<u8>(),
+        prefix in prop::collection::vec(any::<u8>(), 0..64),
+        suffix in prop::collection::vec(any::<u8>(), 0..64),
+    ) {
+        let canaries: Vec<Canary> = seeds.into_iter().map(Canary::new).collect();
+        let leaked = pick.index(canaries.len());
+        let mut output = prefix;
+        output.extend(encode(canaries[leaked].bytes(), how));
+        output.extend_from_slice(&suffix);
+        for (i, canary) in canaries.iter().enumerate() {
+            prop_assert_eq!(canary.find_leak(&output).is_some(), i == leaked);
+        }
+        let caught = std::panic::catch_unwind(|| assert_no_leak(&canaries, &output));
+        prop_assert!(caught.is_err());
+    }
+}
+
+#[test]
+fn canary_keys_name_the_key_that_leaked() {
+    use key_model::testing::{LeakedKey, canary_ring};
+    use key_model::{KeyName, TenantScope};
+
+    let (ring, canaries) = canary_ring(5);
+    let acme = TenantScope::authorized_by_host("acme".parse().unwrap());
+    let name: KeyName = "tenants/acme/keys/audit-export".parse().unwrap();
+    ring.create_key(&acme, &name).unwrap();
+    for _ in 0..4 {
+        ring.rotate(&acme, &name).unwrap();
+    }
+    let mut expected = vec![(LeakedKey::Root, canaries.root().clone())];
+    expected.extend(
+        canaries
+            .issued()
+            .into_iter()
+            .map(|(r, c)| (LeakedKey::Version(r), c)),
+    );
+    assert_eq!(expected.len(), 6);
+    for (key, canary) in &expected {
+        for how in 0..10 {
+            let mut output = b"log line: ".to_vec();
+            output.extend(encode(canary.bytes(), how));
+            let leak = canaries.find_leak(&output).expect("found");
+            assert_eq!(leak.key(), key, "encoding {how}");
+            // Lists are reported at their first number, after the `[`.
+            let offset = leak.leak().offset();
+            assert!((10..=16).contains(&offset), "{how}: {offset}");
+        }
+    }
+    canaries.assert_no_leak(format!("{ring:#?} {canaries:?}"));
+}
+
+#[test]
+fn hex_lists_are_found() {
+    let canary = canary();
+    let bytes = canary.bytes();
+    for (output, offset) in [
+        (format!("key {bytes:x?}"), 5),
+        (format!("key {bytes:X?}"), 5),
+        (format!("key {bytes:02x?}"), 5),
+        (format!("key {bytes:02X?}"), 5),
+        (format!("key {bytes:#x?}"), 10),
+        (format!("key {bytes:#04X?}"), 10),
+        (format!("key {:x?}", bytes.to_vec()), 5),
+    ] {
+        let leak = canary.find_leak(&output).expect("hex list leak");
+        assert_eq!(
+            (leak.encoding(), leak.offset()),
+            (Encoding::HexList, offset),
+            "{output}"
+        );
+    }
+    // Another canary's list is not this canary.
+    canary.assert_no_leak(format!("{:x?}", Canary::new(43).bytes()));
+    // Nor is the list cut short by one byte.
+    canary.assert_no_leak(format!("{:x?}", &bytes[..31]));
+}

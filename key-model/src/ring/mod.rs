@@ -182,6 +182,9 @@ pub struct KeyRing {
     changes: Mutex<()>,
     store: Box<dyn KeyStore>,
     root: Box<dyn RootKey>,
+    /// Canary material in place of random material, for leak tests.
+    #[cfg(feature = "testing")]
+    canaries: Option<crate::testing::CanaryKeys>,
 }
 
 impl KeyRing {
@@ -192,6 +195,49 @@ impl KeyRing {
             changes: Mutex::new(()),
             store: Box::new(store),
             root: Box::new(root),
+            #[cfg(feature = "testing")]
+            canaries: None,
+        }
+    }
+
+    /// A key ring whose every generated key version gets canary material
+    /// from `canaries` instead of random bytes (feature `testing`, for leak
+    /// tests; see [`testing::CanaryKeys`](crate::testing::CanaryKeys)).
+    /// Everything else is as in [`KeyRing::new`]: give it
+    /// [`CanaryKeys::root_key`](crate::testing::CanaryKeys::root_key) for a
+    /// canary root key too.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use key_model::ring::{KeyStore, MemoryKeyStore};
+    /// use key_model::testing::CanaryKeys;
+    /// use key_model::{KeyName, KeyRing, TenantScope};
+    ///
+    /// let canaries = CanaryKeys::new(3);
+    /// let store = Arc::new(MemoryKeyStore::new());
+    /// let ring = KeyRing::with_canary_keys(Arc::clone(&store), canaries.root_key(), &canaries);
+    /// let acme = TenantScope::authorized_by_host("acme".parse()?);
+    /// let name: KeyName = "tenants/acme/keys/audit-export".parse()?;
+    /// ring.create_key(&acme, &name)?;
+    /// ring.rotate(&acme, &name)?;
+    ///
+    /// // The wrapped material at rest is encrypted: no canary in it.
+    /// let record = store.load(&name)?.unwrap();
+    /// for version in record.versions() {
+    ///     canaries.assert_no_leak(version.wrapped().unwrap().as_bytes());
+    /// }
+    /// canaries.assert_no_leak(serde_json::to_vec(&record)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "testing")]
+    pub fn with_canary_keys(
+        store: impl KeyStore + 'static,
+        root: impl RootKey + 'static,
+        canaries: &crate::testing::CanaryKeys,
+    ) -> KeyRing {
+        KeyRing {
+            canaries: Some(canaries.clone()),
+            ..KeyRing::new(store, root)
         }
     }
 
@@ -566,7 +612,7 @@ impl KeyRing {
 
     /// Fresh material for `key_ref`, wrapped: an `Enabled` primary version.
     fn new_version(&self, key_ref: KeyRef) -> Result<StoredVersion, Error> {
-        let material = KeyMaterial::generate()?;
+        let material = self.generate(&key_ref)?;
         let wrapped = self.root.wrap(&key_ref, material.secret())?;
         Ok(StoredVersion {
             metadata: KeyMetadata::new(
@@ -578,6 +624,21 @@ impl KeyRing {
             ),
             wrapped: Some(wrapped),
         })
+    }
+
+    /// Fresh material for the new version `key_ref`. The one place the
+    /// ring makes key material, so that a leak test's canaries (feature
+    /// `testing`) replace the random source here and nowhere else.
+    #[cfg_attr(not(feature = "testing"), allow(clippy::unused_self))]
+    fn generate(&self, key_ref: &KeyRef) -> Result<KeyMaterial, Error> {
+        #[cfg(feature = "testing")]
+        if let Some(canaries) = &self.canaries {
+            return Ok(canaries.issue(key_ref));
+        }
+        // Random material depends on neither the ring nor the reference.
+        #[cfg(not(feature = "testing"))]
+        let _ = key_ref;
+        KeyMaterial::generate()
     }
 
     fn transition(

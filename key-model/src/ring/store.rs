@@ -411,6 +411,12 @@ impl MemoryRootKey {
         })
     }
 
+    /// A root key with exactly this material (canaries for leak tests).
+    #[cfg(feature = "testing")]
+    pub(crate) fn from_material(key: KeyMaterial) -> MemoryRootKey {
+        MemoryRootKey { key }
+    }
+
     fn cipher(&self) -> XChaCha20Poly1305 {
         XChaCha20Poly1305::new(<&Key>::from(self.key.expose()))
     }
