@@ -3,63 +3,14 @@
 //! that comes out is scanned for the canary in every encoding the detector
 //! knows (`key_model::testing`).
 
-use std::fmt::Debug;
-use std::io::Write as _;
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+mod canary_support;
 
+use canary_support::{Outputs, capture_panic, capture_tracing};
 use key_model::testing::Canary;
 use key_model::{
     Error, KeyMaterial, KeyMetadata, KeyName, KeyOrigin, KeyPurpose, KeyRef, KeyState, KeyVersion,
     Operation, ParseError, StateKind, TenantId, TenantScope, Timestamp, Transition, policy,
 };
-
-/// Everything one test produced, labelled, to be scanned at the end.
-#[derive(Default)]
-struct Outputs(Vec<(String, Vec<u8>)>);
-
-impl Outputs {
-    fn push(&mut self, label: impl Into<String>, output: impl Into<Vec<u8>>) {
-        self.0.push((label.into(), output.into()));
-    }
-
-    /// `{:?}` and `{:#?}`.
-    fn debug<T: Debug + ?Sized>(&mut self, label: &str, value: &T) {
-        self.push(format!("{label} {{:?}}"), format!("{value:?}"));
-        self.push(format!("{label} {{:#?}}"), format!("{value:#?}"));
-    }
-
-    /// `{:?}`, `{:#?}` and `Display`.
-    fn debug_display<T: Debug + std::fmt::Display + ?Sized>(&mut self, label: &str, value: &T) {
-        self.debug(label, value);
-        self.push(format!("{label} Display"), value.to_string());
-    }
-
-    /// `{:?}`, `{:#?}`, `Display` and JSON.
-    fn all<T: Debug + std::fmt::Display + serde::Serialize + ?Sized>(
-        &mut self,
-        label: &str,
-        value: &T,
-    ) {
-        self.debug_display(label, value);
-        self.push(
-            format!("{label} JSON"),
-            serde_json::to_vec(value).expect("serializable"),
-        );
-    }
-
-    /// Scans every output for every canary; names the channel that leaked.
-    fn assert_clean(&self, canaries: &[Canary]) {
-        assert!(!self.0.is_empty(), "no output was produced: nothing proven");
-        for (label, output) in &self.0 {
-            for canary in canaries {
-                if let Some(leak) = canary.find_leak(output) {
-                    panic!("{label}: {leak}");
-                }
-            }
-        }
-    }
-}
 
 fn key_ref() -> KeyRef {
     "tenants/acme/keys/ssh-session-recording/versions/3"
@@ -164,44 +115,8 @@ fn every_public_type_in_every_format() {
     out.debug_display("Error::Random", &Error::Random);
     out.debug("StateKind::Unrecognized", &StateKind::Unrecognized);
 
-    out.assert_clean(&canaries);
+    out.assert_clean_of(&canaries);
     drop(materials);
-}
-
-/// A writer into a shared buffer, for a `tracing` subscriber.
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Buffer {
-    fn lock(&self) -> MutexGuard<'_, Vec<u8>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-impl std::io::Write for Buffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.lock().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Runs `f` with a `tracing` subscriber that writes every event, with its
-/// spans and fields, into a buffer, and returns what was written.
-fn capture_tracing(f: impl FnOnce()) -> Vec<u8> {
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
-        .finish();
-    tracing::subscriber::with_default(subscriber, f);
-    buffer.lock().clone()
 }
 
 #[test]
@@ -217,7 +132,7 @@ fn tracing_output_with_debug_and_display_fields_and_spans() {
         false,
     );
     let refusal = meta.check(Operation::Decrypt).unwrap_err();
-    let output = capture_tracing(|| {
+    let ((), output) = capture_tracing(|| {
         let span = tracing::info_span!("rotate", key = %r, material = ?material);
         let _entered = span.enter();
         tracing::info!(key_ref = %r, name = %r.name(), "encrypting");
@@ -238,32 +153,10 @@ fn tracing_output_with_debug_and_display_fields_and_spans() {
 #[test]
 fn tracing_capture_would_show_a_leak() {
     let canary = Canary::new(4);
-    let output = capture_tracing(|| {
+    let ((), output) = capture_tracing(|| {
         tracing::info!(bytes = ?canary.bytes(), "oops");
     });
     assert!(canary.find_leak(&output).is_some());
-}
-
-/// Captures the message of every panic raised by `f` through the panic hook.
-fn capture_panic(f: impl FnOnce()) -> Option<String> {
-    static HOOK: Mutex<()> = Mutex::new(());
-    let _serial = HOOK.lock().unwrap_or_else(PoisonError::into_inner);
-    let messages = Arc::new(Mutex::new(Vec::<u8>::new()));
-    let sink = Arc::clone(&messages);
-    let previous = panic::take_hook();
-    panic::set_hook(Box::new(move |info| {
-        let mut sink = sink.lock().unwrap_or_else(PoisonError::into_inner);
-        let _ = writeln!(sink, "{info}");
-    }));
-    let result = panic::catch_unwind(AssertUnwindSafe(f));
-    panic::set_hook(previous);
-    let bytes = messages
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone();
-    result
-        .is_err()
-        .then(|| String::from_utf8_lossy(&bytes).into_owned())
 }
 
 #[test]
@@ -303,7 +196,7 @@ fn panic_messages_from_unwrapped_errors() {
     record("panic formatting material", &|| {
         panic!("bad key {material:?}");
     });
-    panics.assert_clean(&[canary]);
+    panics.assert_clean_of(&[canary]);
 }
 
 /// The detector sees a leak through the panic channel, so the test above

@@ -116,6 +116,20 @@ impl Outputs {
     }
 }
 
+impl Outputs {
+    /// Scans every output for each of `canaries`, when there is no ring;
+    /// names the channel that leaked.
+    #[track_caller]
+    pub fn assert_clean_of(&self, canaries: &[Canary]) {
+        assert!(!self.0.is_empty(), "no output was produced: nothing proven");
+        for (label, output) in &self.0 {
+            if let Some((i, leak)) = find_leak(canaries, output) {
+                panic!("{label}: canary #{i}: {leak}");
+            }
+        }
+    }
+}
+
 /// A writer into a shared buffer, for a `tracing` subscriber.
 #[derive(Clone, Default)]
 pub struct Buffer(Arc<Mutex<Vec<u8>>>);
