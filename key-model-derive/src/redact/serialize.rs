@@ -160,8 +160,7 @@ fn value(krate: &syn::Path, field: &Field<'_>) -> TokenStream {
 /// span of the field's type. rustc reports an unsatisfied bound at the
 /// call, and only a call whose tokens all come from the field is shown
 /// there: so a secret field is underlined on its own line, not at the
-/// derive. Identifiers resolve the same at either span (a derive's
-/// call-site span and the user's tokens are both unhygienic).
+/// derive. The generated locals keep their call-site span (see `respan`).
 fn at_field(field: &Field<'_>, tokens: TokenStream) -> TokenStream {
     if field.redact.is_none() {
         respan(tokens, field.ty.span())
@@ -170,21 +169,34 @@ fn at_field(field: &Field<'_>, tokens: TokenStream) -> TokenStream {
     }
 }
 
+/// Every token but the generated locals (`__serializer`, `__state` and the
+/// `__field_*` bindings), which must keep the call-site span they are
+/// declared with: a field's type may come from a `macro_rules!` body, and at
+/// its span the macro's hygiene would hide them ("cannot find value
+/// `__state`"). The other identifiers (paths, the `Field` marker) resolve
+/// the same at either span.
 fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
     tokens
         .into_iter()
         .map(|mut tt| {
-            if let proc_macro2::TokenTree::Group(group) = &tt {
-                let mut inner =
-                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
-                inner.set_span(span);
-                tt = proc_macro2::TokenTree::Group(inner);
-            } else {
-                tt.set_span(span);
+            match &tt {
+                proc_macro2::TokenTree::Group(group) => {
+                    let mut inner =
+                        proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                    inner.set_span(span);
+                    tt = proc_macro2::TokenTree::Group(inner);
+                }
+                proc_macro2::TokenTree::Ident(ident) if is_local(ident) => {}
+                _ => tt.set_span(span),
             }
             tt
         })
         .collect()
+}
+
+fn is_local(ident: &proc_macro2::Ident) -> bool {
+    let name = ident.to_string();
+    name == "__serializer" || name == "__state" || name.starts_with("__field_")
 }
 
 /// `if path(field) { 0 } else { 1 }` for a field under
