@@ -43,7 +43,9 @@ pub(super) fn expand(cx: &Ctxt, input: &Input<'_>) -> TokenStream {
             let marker = field.marker();
             let bound = quote!(#krate::__private::SerializeUnredacted<__fields::#marker>);
             bounds.insert(field.ty, "Serialize", &bound);
-            unredacted.push(field);
+            if !is_plain(field.ty) {
+                unredacted.push(field);
+            }
         }
     }
 
@@ -149,10 +151,45 @@ fn value(krate: &syn::Path, field: &Field<'_>) -> TokenStream {
         Redact::With(path) => {
             quote_spanned!(path.span()=> &#krate::__private::With::<#ty>(#binding, #path))
         }
+        Redact::None if is_plain(ty) => quote!(#binding),
         Redact::None => {
             let marker = field.marker();
             quote!(&#krate::__private::serialize_unredacted::<#ty, __fields::#marker>(#binding))
         }
+    }
+}
+
+/// Whether `ty` is written as a primitive, `String` or `str`, or an
+/// `Option`, `Vec` or reference of one: types that hold no secret, whose
+/// fields are passed to serde as they are, as serde's derive does. The
+/// check through `serialize_unredacted` (a call per field, there only for
+/// its error message) made `RedactedSerialize` a third slower to compile
+/// than serde's derive (docs/performance.md). Were one of these names
+/// shadowed by a type that cannot be serialized, the type still fails to
+/// compile, with rustc's message (at the derive, naming the field) instead
+/// of this crate's (ui-tests: `redact-serialize-shadowed-plain-type-name`).
+fn is_plain(ty: &syn::Type) -> bool {
+    const PRIMITIVES: [&str; 17] = [
+        "bool", "char", "f32", "f64", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16",
+        "u32", "u64", "u128", "usize", "String",
+    ];
+    match ty {
+        syn::Type::Reference(r) => is_plain(&r.elem),
+        syn::Type::Path(path) if path.qself.is_none() && path.path.segments.len() == 1 => {
+            let segment = &path.path.segments[0];
+            let name = segment.ident.to_string();
+            match &segment.arguments {
+                syn::PathArguments::None => name == "str" || PRIMITIVES.contains(&name.as_str()),
+                syn::PathArguments::AngleBracketed(args) if name == "Option" || name == "Vec" => {
+                    matches!(
+                        args.args.first(),
+                        Some(syn::GenericArgument::Type(inner)) if args.args.len() == 1 && is_plain(inner)
+                    )
+                }
+                _ => false,
+            }
+        }
+        _ => false,
     }
 }
 
