@@ -14,15 +14,16 @@
 //!
 //! Run: `cargo bench -p key-model-tests --bench derives`; then
 //! `python3 benches/derive-ratios.py` prints the ratios (see
-//! `docs/performance.md`).
+//! `docs/performance.md`). On a loaded machine wall time is noisy:
+//! `bash benches/instructions.sh` runs the same cases under callgrind
+//! (this binary with `KEY_MODEL_BENCH_CASE` set) and prints exact
+//! instruction counts and their ratios.
 
 use std::fmt::{Debug, Write as _};
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{
-    BenchmarkGroup, Criterion, criterion_group, criterion_main, measurement::WallTime,
-};
+use criterion::{BenchmarkGroup, Criterion, criterion_group, measurement::WallTime};
 
 #[macro_use]
 #[path = "../tests/shapes/mod.rs"]
@@ -30,8 +31,15 @@ mod shapes;
 
 use shapes::{ApiLarge, ApiSmall, RedactedLarge, RedactedSmall, StdLarge, StdSmall};
 
-large!(#[derive(veil::Redact)] VeilLarge, #[redact]);
-small!(#[derive(veil::Redact)] VeilSmall, #[redact]);
+/// veil's twins: `token` and `key` under veil's `#[redact]`.
+// The shapes' macros declare `pub` items, for the shapes module's users.
+#[allow(unreachable_pub)]
+mod peer {
+    large!(#[derive(veil::Redact)] VeilLarge, #[redact]);
+    small!(#[derive(veil::Redact)] VeilSmall, #[redact]);
+}
+
+use peer::{VeilLarge, VeilSmall};
 
 fn debug_into<T: Debug>(
     group: &mut BenchmarkGroup<'_, WallTime>,
@@ -108,4 +116,70 @@ criterion_group! {
     config = config();
     targets = debug, serialize, boundary
 }
-criterion_main!(benches);
+
+/// Every case once more for the instruction counts: `(name, write)`, where
+/// `write` does what the criterion case of the same name times.
+fn cases() -> Vec<(&'static str, Box<dyn Fn(&mut String, &mut Vec<u8>)>)> {
+    fn debug<T: Debug + 'static>(value: T) -> Box<dyn Fn(&mut String, &mut Vec<u8>)> {
+        Box::new(move |text, _| {
+            text.clear();
+            write!(text, "{:?}", black_box(&value)).expect("write to a String");
+        })
+    }
+    fn json<T: serde::Serialize + 'static>(value: T) -> Box<dyn Fn(&mut String, &mut Vec<u8>)> {
+        Box::new(move |_, bytes| {
+            bytes.clear();
+            serde_json::to_writer(&mut *bytes, black_box(&value)).expect("write to a Vec");
+        })
+    }
+    vec![
+        ("debug/std/large", debug(StdLarge::sample())),
+        ("debug/redacted/large", debug(RedactedLarge::sample())),
+        ("debug/veil/large", debug(VeilLarge::sample())),
+        ("debug/std/small", debug(StdSmall::sample())),
+        ("debug/redacted/small", debug(RedactedSmall::sample())),
+        ("debug/veil/small", debug(VeilSmall::sample())),
+        ("serialize/serde/large", json(StdLarge::sample())),
+        ("serialize/redacted/large", json(RedactedLarge::sample())),
+        ("serialize/serde/small", json(StdSmall::sample())),
+        ("serialize/redacted/small", json(RedactedSmall::sample())),
+        ("boundary/plain/large", json(StdLarge::sample())),
+        ("boundary/api/large", json(ApiLarge::sample())),
+        ("boundary/plain/small", json(StdSmall::sample())),
+        ("boundary/api/small", json(ApiSmall::sample())),
+    ]
+}
+
+/// The region `benches/instructions.sh` counts with callgrind
+/// (`--toggle-collect`): `times` writes of one case into warm buffers.
+#[inline(never)]
+fn key_model_measured_region(
+    write: &dyn Fn(&mut String, &mut Vec<u8>),
+    text: &mut String,
+    bytes: &mut Vec<u8>,
+    times: u32,
+) {
+    for _ in 0..times {
+        write(text, bytes);
+    }
+}
+
+fn main() {
+    // `KEY_MODEL_BENCH_CASE=debug/std/large` runs that case alone, for
+    // callgrind; otherwise this is the criterion bench.
+    if let Ok(name) = std::env::var("KEY_MODEL_BENCH_CASE") {
+        let times = std::env::var("KEY_MODEL_BENCH_TIMES")
+            .map_or(1000, |t| t.parse().expect("KEY_MODEL_BENCH_TIMES"));
+        let (_, write) = cases()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .unwrap_or_else(|| panic!("no case {name}"));
+        let (mut text, mut bytes) = (String::with_capacity(1024), Vec::with_capacity(1024));
+        // Once outside the region, so that one-time work is not counted.
+        write(&mut text, &mut bytes);
+        key_model_measured_region(&*write, &mut text, &mut bytes, times);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
