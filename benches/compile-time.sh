@@ -25,6 +25,8 @@
 #   bash benches/compile-time.sh                     # N=200 RUNS=5 CMD=build
 #   N=50 RUNS=3 CMD=check bash benches/compile-time.sh
 #   PART=1 bash benches/compile-time.sh              # only part 1 (or 2)
+#   N=50 RUNS=1 PART=1 INSTRUCTIONS=1 bash benches/compile-time.sh
+#                                # + rustc instruction counts (valgrind)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -87,7 +89,20 @@ TOML
   } > "$dir/src/lib.rs"
 }
 
+# instructions DIR: the instructions of the rustc run that builds the crate
+# in DIR, counted by callgrind (the largest of the processes it traces).
+instructions() {
+  local dir="$work/$1" cmdfile="$work/$1.rustc.sh" out="$work/$1.cg"
+  (cd "$dir" && cargo "$cmd" -q 2>/dev/null && touch src/lib.rs && cargo "$cmd" -v 2>&1 \
+    | grep 'Running `.*rustc .*--crate-name ct_' | sed 's/^ *Running `//; s/`$//' > "$cmdfile")
+  rm -rf "$out" && mkdir -p "$out"
+  (cd "$dir" && valgrind -q --tool=callgrind --trace-children=yes \
+    --callgrind-out-file="$out/cg.%p" bash "$cmdfile" > /dev/null 2>&1)
+  cat "$out"/cg.* | awk '/^summary:/ { if ($2 > m) m = $2 } END { print m }'
+}
+
 part1() {
+  declare -A ir
   local variants=(serde boundary redact std-debug)
   gen serde 'serde::Serialize' 'serde::Serialize' 'pub token: String,'
   gen boundary 'serde::Serialize, ApiDto' 'serde::Serialize, SecretFree' 'pub token: String,'
@@ -117,6 +132,21 @@ part1() {
     med[$v]=$(printf '%s\n' ${times[$v]} | median)
     printf '  %-10s runs%s -> median %s s\n' "$v" "${times[$v]}" "${med[$v]}"
   done
+  if [[ ${INSTRUCTIONS:-0} == 1 ]]; then
+    # Load-independent: the instructions rustc executes for the generated
+    # crate (callgrind, all threads), once per variant, less those of a
+    # crate with the nested type alone (rustc's fixed cost).
+    gen empty 'serde::Serialize' 'serde::Serialize' 'pub token: String,'
+    head -4 "$work/empty/src/lib.rs" > "$work/empty/src/lib.rs.head"
+    mv "$work/empty/src/lib.rs.head" "$work/empty/src/lib.rs"
+    local base
+    base=$(instructions empty)
+    for v in "${variants[@]}"; do
+      ir[$v]=$(( $(instructions "$v") - base ))
+      printf '  %-10s %12d rustc instructions (less %d for an empty crate)\n' "$v" "${ir[$v]}" "$base"
+    done
+    echo "  instructions: boundary / serde = $(ratio "${ir[boundary]}" "${ir[serde]}"), redact / serde = $(ratio "${ir[redact]}" "${ir[serde]}"), redact / std-debug = $(ratio "${ir[redact]}" "${ir[std-debug]}"), std-debug / serde = $(ratio "${ir[std-debug]}" "${ir[serde]}")"
+  fi
   echo "  boundary / serde     = $(ratio "${med[boundary]}" "${med[serde]}")"
   echo "  redact / serde       = $(ratio "${med[redact]}" "${med[serde]}")"
   echo "  redact / std-debug   = $(ratio "${med[redact]}" "${med[std-debug]}")"
