@@ -44,11 +44,11 @@ use peer::{VeilLarge, VeilSmall};
 fn debug_into<T: Debug>(
     group: &mut BenchmarkGroup<'_, WallTime>,
     side: &str,
-    size: &str,
+    shape: &str,
     value: &T,
 ) {
     let mut buf = String::with_capacity(1024);
-    group.bench_function(criterion::BenchmarkId::new(side, size), |b| {
+    group.bench_function(criterion::BenchmarkId::new(side, shape), |b| {
         b.iter(|| {
             buf.clear();
             write!(buf, "{:?}", black_box(value)).expect("write to a String");
@@ -60,11 +60,11 @@ fn debug_into<T: Debug>(
 fn json_into<T: serde::Serialize>(
     group: &mut BenchmarkGroup<'_, WallTime>,
     side: &str,
-    size: &str,
+    shape: &str,
     value: &T,
 ) {
     let mut buf = Vec::with_capacity(1024);
-    group.bench_function(criterion::BenchmarkId::new(side, size), |b| {
+    group.bench_function(criterion::BenchmarkId::new(side, shape), |b| {
         b.iter(|| {
             buf.clear();
             serde_json::to_writer(&mut buf, black_box(value)).expect("write to a Vec");
@@ -117,16 +117,19 @@ criterion_group! {
     targets = debug, serialize, boundary
 }
 
+/// One case of the instruction counts: writes into a `String` or a `Vec`.
+type Write = Box<dyn Fn(&mut String, &mut Vec<u8>)>;
+
 /// Every case once more for the instruction counts: `(name, write)`, where
 /// `write` does what the criterion case of the same name times.
-fn cases() -> Vec<(&'static str, Box<dyn Fn(&mut String, &mut Vec<u8>)>)> {
-    fn debug<T: Debug + 'static>(value: T) -> Box<dyn Fn(&mut String, &mut Vec<u8>)> {
+fn cases() -> Vec<(&'static str, Write)> {
+    fn debug<T: Debug + 'static>(value: T) -> Write {
         Box::new(move |text, _| {
             text.clear();
             write!(text, "{:?}", black_box(&value)).expect("write to a String");
         })
     }
-    fn json<T: serde::Serialize + 'static>(value: T) -> Box<dyn Fn(&mut String, &mut Vec<u8>)> {
+    fn json<T: serde::Serialize + 'static>(value: T) -> Write {
         Box::new(move |_, bytes| {
             bytes.clear();
             serde_json::to_writer(&mut *bytes, black_box(&value)).expect("write to a Vec");

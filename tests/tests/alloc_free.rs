@@ -2,7 +2,7 @@
 //! room enough in it, `RedactedDebug`, `RedactedDisplay` and
 //! `RedactedSerialize` make no heap allocation at all (issue 7).
 //!
-//! A counting global allocator (stats_alloc, which keeps this crate free of
+//! A counting global allocator (`stats_alloc`, which keeps this crate free of
 //! `unsafe`) counts allocations and reallocations between the start and the
 //! end of each write. It is global to this test binary, so every case runs
 //! in one `#[test]`: no other test thread allocates meanwhile.
@@ -28,6 +28,8 @@ fn allocations(write: impl FnOnce()) -> usize {
     change.allocations + change.reallocations
 }
 
+// A `with` function takes a reference to the field's own type.
+#[allow(clippy::ptr_arg)]
 fn last_four(number: &String, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     f.write_str(&number[number.len().saturating_sub(4)..])
 }
