@@ -1,22 +1,55 @@
 #!/usr/bin/env bash
-# Compile-time cost of the derives: generates a crate of N DTOs of 10 fields
-# and builds it (a) with serde's derive only, (b) with serde plus the boundary
-# derive, (c) with serde plus the redacting derives. Dependencies are built
-# once beforehand; each timed build recompiles only the generated crate.
-# Reports the median wall time of RUNS builds and the ratios to (a).
+# Compile-time cost of the derives (issue 7; figures in docs/performance.md).
 #
-#   bash benches/compile-time.sh            # N=200, RUNS=3
-#   N=50 RUNS=5 bash benches/compile-time.sh
+# 1. Generates a crate of N DTOs of 10 fields (numbers, strings, an
+#    `Option`, a `KeyRef`, a nested struct, a `Vec`) in four variants and
+#    builds each one RUNS times, interleaved (a b c d a b c d ...) so that
+#    load from other work on the machine falls on every variant alike:
+#      serde     (a) `#[derive(serde::Serialize)]`: the baseline;
+#      boundary  (b) (a) plus `ApiDto` (and `SecretFree` on the nested type);
+#      redact    (c) `RedactedDebug` + `RedactedSerialize`, the tenth field
+#                    a `#[redact] KeyMaterial` (a type cannot derive both
+#                    serde's `Serialize` and `RedactedSerialize`; the nested
+#                    type keeps serde's);
+#      std-debug (d) (a) plus std's `Debug`: the same two impls as (c)
+#                    without redaction, so (c)/(d) is the redaction's own
+#                    cost and (c)/(a) includes writing a `Debug` at all.
+#    Dependencies are built once, untimed; each timed build recompiles only
+#    the generated crate, non-incrementally (CARGO_INCREMENTAL=0: a touched
+#    file would otherwise reuse the previous build's work). Reports every
+#    run, the medians and the ratios to (a) and (d).
+# 2. The clean build of key-model-derive and of serde_derive (each with
+#    proc-macro2, quote and syn from scratch, then the crate alone), median
+#    of RUNS, and the syn features each one enables.
+#
+#   bash benches/compile-time.sh                     # N=200 RUNS=5 CMD=build
+#   N=50 RUNS=3 CMD=check bash benches/compile-time.sh
+#   PART=1 bash benches/compile-time.sh              # only part 1 (or 2)
+#   N=50 RUNS=1 PART=1 INSTRUCTIONS=1 bash benches/compile-time.sh
+#                                # + rustc instruction counts (valgrind)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 n=${N:-200}
-runs=${RUNS:-3}
+runs=${RUNS:-5}
+cmd=${CMD:-build}
+part=${PART:-all}
 work="$root/target/compile-time"
 mkdir -p "$work"
+export CARGO_INCREMENTAL=0
 
-gen() { # variant derives
-  local variant=$1 derives=$2 dir="$work/$1"
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+now() { date +%s.%N; }
+elapsed() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.3f", e - s }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "rustc:   $(rustc --version)"
+
+# gen VARIANT DERIVES NESTED_DERIVES LAST_FIELD
+gen() {
+  local variant=$1 derives=$2 nested=$3 last=$4 dir="$work/$1"
   mkdir -p "$dir/src"
   cat > "$dir/Cargo.toml" <<TOML
 [package]
@@ -31,11 +64,12 @@ publish = false
 key-model = { path = "$root/key-model" }
 serde = { version = "1", features = ["derive"] }
 TOML
+  # The workspace's lock file: the same dependency versions, no resolution.
+  cp "$root/Cargo.lock" "$dir/Cargo.lock"
   {
     echo '#![allow(dead_code)]'
     echo 'use key_model::*;'
-    echo '#[derive(serde::Serialize)]'
-    [[ $variant == boundary ]] && echo '#[derive(SecretFree)]'
+    echo "#[derive($nested)]"
     echo 'pub struct Nested { pub label: String, pub count: u32 }'
     for i in $(seq 1 "$n"); do
       echo "#[derive($derives)]"
@@ -49,36 +83,112 @@ TOML
       echo "    pub encryption_key_ref: KeyRef,"
       echo "    pub nested: Nested,"
       echo "    pub tags: Vec<String>,"
-      if [[ $variant == redact ]]; then
-        echo "    #[redact]"
-      fi
-      echo "    pub token: String,"
+      echo "    $last"
       echo "}"
     done
   } > "$dir/src/lib.rs"
 }
 
-gen serde 'serde::Serialize'
-gen boundary 'serde::Serialize, ApiDto'
-gen redact 'serde::Serialize, RedactedDebug, RedactedSerialize'
+# instructions DIR: the instructions of the rustc run that builds the crate
+# in DIR, counted by callgrind (the largest of the processes it traces).
+instructions() {
+  local dir="$work/$1" cmdfile="$work/$1.rustc.sh" out="$work/$1.cg"
+  (cd "$dir" && cargo "$cmd" -q 2>/dev/null && touch src/lib.rs && cargo "$cmd" -v 2>&1 \
+    | grep 'Running `.*rustc .*--crate-name ct_' | sed 's/^ *Running `//; s/`$//' > "$cmdfile")
+  rm -rf "$out" && mkdir -p "$out"
+  (cd "$dir" && valgrind -q --tool=callgrind --trace-children=yes \
+    --callgrind-out-file="$out/cg.%p" bash "$cmdfile" > /dev/null 2>&1)
+  cat "$out"/cg.* | awk '/^summary:/ { if ($2 > m) m = $2 } END { print m }'
+}
 
-export CARGO_TARGET_DIR="$work/target"
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-declare -A result
-for variant in serde boundary redact; do
-  (cd "$work/$variant" && cargo build -q 2>&1) # dependencies, untimed
-  times=()
-  for _ in $(seq 1 "$runs"); do
-    touch "$work/$variant/src/lib.rs"
-    start=$(date +%s.%N)
-    (cd "$work/$variant" && cargo build -q)
-    end=$(date +%s.%N)
-    times+=("$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')")
+part1() {
+  declare -A ir
+  local variants=(serde boundary redact std-debug)
+  gen serde 'serde::Serialize' 'serde::Serialize' 'pub token: String,'
+  gen boundary 'serde::Serialize, ApiDto' 'serde::Serialize, SecretFree' 'pub token: String,'
+  gen redact 'RedactedDebug, RedactedSerialize' 'Debug, serde::Serialize' '#[redact] pub key: KeyMaterial,'
+  gen std-debug 'Debug, serde::Serialize' 'Debug, serde::Serialize' 'pub token: String,'
+
+  export CARGO_TARGET_DIR="$work/target"
+  local v
+  for v in "${variants[@]}"; do
+    (cd "$work/$v" && cargo "$cmd" -q) # dependencies and a first build, untimed
   done
-  result[$variant]=$(printf '%s\n' "${times[@]}" | median)
-  echo "$variant: runs ${times[*]} -> median ${result[$variant]} s"
-done
-for variant in boundary redact; do
-  awk -v v="$variant" -v a="${result[$variant]}" -v b="${result[serde]}" \
-    'BEGIN { printf "%s / serde = %.3f\n", v, a / b }'
-done
+  declare -A times
+  local run start end
+  for run in $(seq 1 "$runs"); do
+    for v in "${variants[@]}"; do
+      touch "$work/$v/src/lib.rs"
+      start=$(now)
+      (cd "$work/$v" && cargo "$cmd" -q)
+      end=$(now)
+      times[$v]="${times[$v]:-} $(elapsed "$start" "$end")"
+    done
+  done
+  declare -A med
+  echo
+  echo "part 1: cargo $cmd of $n DTOs x 10 fields, $runs runs each, wall seconds"
+  for v in "${variants[@]}"; do
+    med[$v]=$(printf '%s\n' ${times[$v]} | median)
+    printf '  %-10s runs%s -> median %s s\n' "$v" "${times[$v]}" "${med[$v]}"
+  done
+  if [[ ${INSTRUCTIONS:-0} == 1 ]]; then
+    # Load-independent: the instructions rustc executes for the generated
+    # crate (callgrind, all threads), once per variant, less those of a
+    # crate with the nested type alone (rustc's fixed cost).
+    gen empty 'serde::Serialize' 'serde::Serialize' 'pub token: String,'
+    head -4 "$work/empty/src/lib.rs" > "$work/empty/src/lib.rs.head"
+    mv "$work/empty/src/lib.rs.head" "$work/empty/src/lib.rs"
+    local base
+    base=$(instructions empty)
+    for v in "${variants[@]}"; do
+      ir[$v]=$(( $(instructions "$v") - base ))
+      printf '  %-10s %12d rustc instructions (less %d for an empty crate)\n' "$v" "${ir[$v]}" "$base"
+    done
+    echo "  instructions: boundary / serde = $(ratio "${ir[boundary]}" "${ir[serde]}"), redact / serde = $(ratio "${ir[redact]}" "${ir[serde]}"), redact / std-debug = $(ratio "${ir[redact]}" "${ir[std-debug]}"), std-debug / serde = $(ratio "${ir[std-debug]}" "${ir[serde]}")"
+  fi
+  echo "  boundary / serde     = $(ratio "${med[boundary]}" "${med[serde]}")"
+  echo "  redact / serde       = $(ratio "${med[redact]}" "${med[serde]}")"
+  echo "  redact / std-debug   = $(ratio "${med[redact]}" "${med[std-debug]}")"
+  echo "  std-debug / serde    = $(ratio "${med[std-debug]}" "${med[serde]}")"
+}
+
+part2() {
+  export CARGO_TARGET_DIR="$work/clean"
+  local krate full=() alone=() start end
+  echo
+  echo "part 2: clean cargo build of each derive crate (dev profile), $runs runs, wall seconds"
+  for krate in key-model-derive serde_derive; do
+    full=()
+    alone=()
+    for _ in $(seq 1 "$runs"); do
+      rm -rf "$CARGO_TARGET_DIR"
+      start=$(now)
+      cargo build -q --locked -p "$krate"
+      end=$(now)
+      full+=("$(elapsed "$start" "$end")")
+      cargo clean -q -p "$krate"
+      start=$(now)
+      cargo build -q --locked -p "$krate"
+      end=$(now)
+      alone+=("$(elapsed "$start" "$end")")
+    done
+    printf '  %-16s with proc-macro2, quote, syn: runs %s -> median %s s\n' \
+      "$krate" "${full[*]}" "$(printf '%s\n' "${full[@]}" | median)"
+    printf '  %-16s the crate alone:              runs %s -> median %s s\n' \
+      "$krate" "${alone[*]}" "$(printf '%s\n' "${alone[@]}" | median)"
+  done
+  rm -rf "$CARGO_TARGET_DIR"
+  echo
+  echo "syn features each enables (cargo tree -e normal,features --depth 1 -p CRATE):"
+  for krate in key-model-derive serde_derive; do
+    echo "  $krate: $(cargo tree -q --locked -e normal,features --depth 1 --prefix none -p "$krate" \
+      | grep '^syn feature' | sed 's/syn feature //; s/"//g' | sort -u | tr '\n' ' ')"
+  done
+}
+
+case $part in
+  1) part1 ;;
+  2) part2 ;;
+  *) part1; part2 ;;
+esac

@@ -96,8 +96,8 @@ pub mod __private {
     pub use serde;
 
     pub use crate::redact::{
-        DisplayUnredacted, Redacted, SerializeUnredacted, Unredacted, With, WithFn,
-        display_unredacted, serialize_unredacted,
+        DisplayUnredacted, Redacted, SerializeUnredacted, Unredacted, With, WithFn, debug_struct,
+        debug_tuple, display_unredacted, serialize_unredacted,
     };
 }
 

@@ -36,6 +36,37 @@ impl serde::Serialize for Redacted {
     }
 }
 
+/// Writes a struct or struct variant as `#[derive(Debug)]` does (through
+/// `Formatter::debug_struct`, so `{:#?}` too), from its field names and
+/// values: `RedactedDebug` makes this one call, where a builder call per
+/// field would make each derived `fmt` several times larger.
+pub fn debug_struct(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    names: &[&str],
+    values: &[&dyn fmt::Debug],
+) -> fmt::Result {
+    let mut builder = f.debug_struct(name);
+    for (name, value) in names.iter().zip(values) {
+        builder.field(name, value);
+    }
+    builder.finish()
+}
+
+/// Writes a tuple struct or tuple variant as `#[derive(Debug)]` does; see
+/// [`debug_struct`].
+pub fn debug_tuple(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    values: &[&dyn fmt::Debug],
+) -> fmt::Result {
+    let mut builder = f.debug_tuple(name);
+    for value in values {
+        builder.field(value);
+    }
+    builder.finish()
+}
+
 /// The signature of a `#[redact(with = path)]` function: it receives the
 /// field and writes whatever it chooses to reveal.
 pub type WithFn<T> = fn(&T, &mut fmt::Formatter<'_>) -> fmt::Result;
@@ -68,7 +99,10 @@ impl<T: ?Sized> serde::Serialize for With<'_, T> {
 /// A field serialized as is (not marked `#[redact]`), made by
 /// [`serialize_unredacted`]. `Field` is a zero-sized type named after the
 /// field, so that a failed check names the field in its message.
-pub struct Unredacted<'a, T: ?Sized, Field>(&'a T, PhantomData<Field>);
+pub struct Unredacted<'a, T: ?Sized + SerializeUnredacted<Field>, Field>(
+    pub &'a T,
+    pub PhantomData<Field>,
+);
 
 /// A field serialized as is. The bound is checked here, at a call the
 /// derive places on the field's type, so that a secret field gets one error

@@ -863,3 +863,46 @@ fn canary_key_material_never_leaks() {
     let leaked = format!("{:?}", canaries[0].bytes());
     assert!(canaries[0].find_leak(leaked).is_some());
 }
+
+/// A type declared inside a `macro_rules!` body: its field types and the
+/// `with` path carry the macro's hygiene, and the derives still compile
+/// (generated code spanned at them once could not see its own locals).
+macro_rules! declare_in_macro {
+    ($name:ident, $newtype:ident) => {
+        #[derive(RedactedDebug, RedactedDisplay, RedactedSerialize)]
+        #[display("{tenant} v{version} card {card}")]
+        struct $name {
+            tenant: &'static str,
+            version: u32,
+            #[redact(with = last_four)]
+            card: &'static str,
+            #[redact]
+            key: Boom,
+        }
+
+        #[derive(RedactedSerialize)]
+        struct $newtype(u32);
+    };
+}
+
+declare_in_macro!(FromMacro, NewtypeFromMacro);
+
+#[test]
+fn types_declared_in_a_macro_derive() {
+    let value = FromMacro {
+        tenant: "acme",
+        version: 3,
+        card: "4111111111111111",
+        key: Boom,
+    };
+    assert_eq!(
+        format!("{value:?}"),
+        r#"FromMacro { tenant: "acme", version: 3, card: **** 1111, key: [REDACTED] }"#
+    );
+    assert_eq!(value.to_string(), "acme v3 card **** 1111");
+    assert_eq!(
+        serde_json::to_string(&value).unwrap(),
+        r#"{"tenant":"acme","version":3,"card":"**** 1111","key":"[REDACTED]"}"#
+    );
+    assert_eq!(serde_json::to_string(&NewtypeFromMacro(7)).unwrap(), "7");
+}

@@ -70,7 +70,11 @@ fn expand(input: &Input<'_>, kind: Kind, attrs: &Attrs) -> TokenStream {
             unsafe impl #impl_generics #krate::SecretFree for #ident #ty_generics #where_clause {
                 // Never called: type-checking the body is the proof. The
                 // impl itself has no field bounds, so a field of type
-                // `Vec<Self>` is proven by this very impl.
+                // `Vec<Self>` is proven by this very impl. `#[inline]`, so
+                // that no crate generates machine code for it: a function
+                // nobody calls would otherwise be compiled in every crate
+                // that derives (docs/performance.md).
+                #[inline]
                 fn __key_model_assert_fields_secret_free() {
                     #(#checks)*
                 }

@@ -49,6 +49,9 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     wrap(&quote! {
         #[automatically_derived]
         impl #impl_generics ::core::fmt::Debug for #ident #ty_generics #where_clause {
+            // As std's derive: the impl is compiled where it is used, not
+            // in every crate that declares such a type.
+            #[inline]
             fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 #body
             }
@@ -56,46 +59,41 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     })
 }
 
+/// One call into key-model per struct or variant, with the names and the
+/// values as arrays, as std's derive makes one call to
+/// `Formatter::debug_struct_fields_finish` (unstable to other crates): a
+/// builder call per field made the generated function several times
+/// larger, and slower to compile, for the same output (docs/performance.md).
 fn write_body(krate: &syn::Path, name: &str, body: &Body<'_>) -> TokenStream {
     if body.style == Style::Unit {
         return quote!(::core::fmt::Formatter::write_str(__f, #name));
     }
-    let calls = body.fields.iter().filter_map(|field| {
-        let value = match &field.redact {
-            Redact::Skip => return None,
-            Redact::None => {
-                let binding = field.binding();
-                quote!(&#binding)
-            }
-            Redact::Full => quote!(&#krate::__private::Redacted),
-            Redact::With(path) => {
-                let binding = field.binding();
-                let ty = field.ty;
-                // Spanned at the path, so a function of the wrong type is
-                // reported there.
-                quote_spanned!(path.span()=> &#krate::__private::With::<#ty>(#binding, #path))
-            }
-        };
-        Some(match body.style {
-            Style::Named => {
-                let key = &field.name;
-                quote!(::core::fmt::DebugStruct::field(&mut __builder, #key, #value);)
-            }
-            Style::Tuple | Style::Unit => {
-                quote!(::core::fmt::DebugTuple::field(&mut __builder, #value);)
-            }
-        })
+    let written: Vec<_> = body
+        .fields
+        .iter()
+        .filter(|field| !matches!(field.redact, Redact::Skip))
+        .collect();
+    let values = written.iter().map(|field| match &field.redact {
+        Redact::None | Redact::Skip => {
+            let binding = field.binding();
+            quote!(&#binding)
+        }
+        Redact::Full => quote!(&#krate::__private::Redacted),
+        Redact::With(path) => {
+            let binding = field.binding();
+            let ty = field.ty;
+            // Spanned at the path, so a function of the wrong type is
+            // reported there.
+            quote_spanned!(path.span()=> &#krate::__private::With::<#ty>(#binding, #path))
+        }
     });
     match body.style {
-        Style::Named => quote!({
-            let mut __builder = ::core::fmt::Formatter::debug_struct(__f, #name);
-            #(#calls)*
-            ::core::fmt::DebugStruct::finish(&mut __builder)
-        }),
-        Style::Tuple | Style::Unit => quote!({
-            let mut __builder = ::core::fmt::Formatter::debug_tuple(__f, #name);
-            #(#calls)*
-            ::core::fmt::DebugTuple::finish(&mut __builder)
-        }),
+        Style::Named => {
+            let names = written.iter().map(|field| &field.name);
+            quote!(#krate::__private::debug_struct(__f, #name, &[#(#names),*], &[#(#values),*]))
+        }
+        Style::Tuple | Style::Unit => {
+            quote!(#krate::__private::debug_tuple(__f, #name, &[#(#values),*]))
+        }
     }
 }

@@ -43,7 +43,9 @@ pub(super) fn expand(cx: &Ctxt, input: &Input<'_>) -> TokenStream {
             let marker = field.marker();
             let bound = quote!(#krate::__private::SerializeUnredacted<__fields::#marker>);
             bounds.insert(field.ty, "Serialize", &bound);
-            unredacted.push(field);
+            if !is_plain(field.ty) {
+                unredacted.push(field);
+            }
         }
     }
 
@@ -149,6 +151,7 @@ fn value(krate: &syn::Path, field: &Field<'_>) -> TokenStream {
         Redact::With(path) => {
             quote_spanned!(path.span()=> &#krate::__private::With::<#ty>(#binding, #path))
         }
+        Redact::None if is_plain(ty) => quote!(#binding),
         Redact::None => {
             let marker = field.marker();
             quote!(&#krate::__private::serialize_unredacted::<#ty, __fields::#marker>(#binding))
@@ -156,12 +159,45 @@ fn value(krate: &syn::Path, field: &Field<'_>) -> TokenStream {
     }
 }
 
+/// Whether `ty` is written as a primitive, `String` or `str`, or an
+/// `Option`, `Vec` or reference of one: types that hold no secret, whose
+/// fields are passed to serde as they are, as serde's derive does. The
+/// check through `serialize_unredacted` (a call per field, there only for
+/// its error message) made `RedactedSerialize` a third slower to compile
+/// than serde's derive (docs/performance.md). Were one of these names
+/// shadowed by a type that cannot be serialized, the type still fails to
+/// compile, with rustc's message (at the derive, naming the field) instead
+/// of this crate's (ui-tests: `redact-serialize-shadowed-plain-type-name`).
+fn is_plain(ty: &syn::Type) -> bool {
+    const PRIMITIVES: [&str; 17] = [
+        "bool", "char", "f32", "f64", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16",
+        "u32", "u64", "u128", "usize", "String",
+    ];
+    match ty {
+        syn::Type::Reference(r) => is_plain(&r.elem),
+        syn::Type::Path(path) if path.qself.is_none() && path.path.segments.len() == 1 => {
+            let segment = &path.path.segments[0];
+            let name = segment.ident.to_string();
+            match &segment.arguments {
+                syn::PathArguments::None => name == "str" || PRIMITIVES.contains(&name.as_str()),
+                syn::PathArguments::AngleBracketed(args) if name == "Option" || name == "Vec" => {
+                    matches!(
+                        args.args.first(),
+                        Some(syn::GenericArgument::Type(inner)) if args.args.len() == 1 && is_plain(inner)
+                    )
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
 /// Gives every token of the call that writes a field written as is the
 /// span of the field's type. rustc reports an unsatisfied bound at the
 /// call, and only a call whose tokens all come from the field is shown
 /// there: so a secret field is underlined on its own line, not at the
-/// derive. Identifiers resolve the same at either span (a derive's
-/// call-site span and the user's tokens are both unhygienic).
+/// derive. The generated locals keep their call-site span (see `respan`).
 fn at_field(field: &Field<'_>, tokens: TokenStream) -> TokenStream {
     if field.redact.is_none() {
         respan(tokens, field.ty.span())
@@ -170,21 +206,34 @@ fn at_field(field: &Field<'_>, tokens: TokenStream) -> TokenStream {
     }
 }
 
+/// Every token but the generated locals (`__serializer`, `__state` and the
+/// `__field_*` bindings), which must keep the call-site span they are
+/// declared with: a field's type may come from a `macro_rules!` body, and at
+/// its span the macro's hygiene would hide them ("cannot find value
+/// `__state`"). The other identifiers (paths, the `Field` marker) resolve
+/// the same at either span.
 fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
     tokens
         .into_iter()
         .map(|mut tt| {
-            if let proc_macro2::TokenTree::Group(group) = &tt {
-                let mut inner =
-                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
-                inner.set_span(span);
-                tt = proc_macro2::TokenTree::Group(inner);
-            } else {
-                tt.set_span(span);
+            match &tt {
+                proc_macro2::TokenTree::Group(group) => {
+                    let mut inner =
+                        proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                    inner.set_span(span);
+                    tt = proc_macro2::TokenTree::Group(inner);
+                }
+                proc_macro2::TokenTree::Ident(ident) if is_local(ident) => {}
+                _ => tt.set_span(span),
             }
             tt
         })
         .collect()
+}
+
+fn is_local(ident: &proc_macro2::Ident) -> bool {
+    let name = ident.to_string();
+    name == "__serializer" || name == "__state" || name.starts_with("__field_")
 }
 
 /// `if path(field) { 0 } else { 1 }` for a field under
