@@ -1,4 +1,4 @@
-//! Derives for [key-model](https://docs.rs/key-model): secret-free boundary
+//! Derives for the `key-model` crate: secret-free boundary
 //! types and redacting `Debug`, `Display` and `Serialize`.
 //!
 //! Use them through `key_model`, which re-exports them behind its default
