@@ -13,6 +13,7 @@
 //! is caught, so a clean scan means something.
 
 mod canary_support;
+mod ring_support;
 
 // The example's `main` is not called here: the test runs `walkthrough::run`
 // on a canary ring and a buffer (see `walkthrough_output_whole`).
@@ -22,7 +23,7 @@ mod walkthrough;
 
 use std::fmt::Write as _;
 use std::io;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use canary_support::{Outputs, capture_panic, capture_tracing};
 use key_model::ring::{
@@ -35,19 +36,10 @@ use key_model::sink::{
 use key_model::testing::{Canary, CanaryKeys, Encoding, LeakedKey, canary_ring};
 use key_model::{
     ApiDto, AuditDto, Envelope, EnvelopeField, Error, EventDto, ExportDto, KeyMetadata, KeyName,
-    KeyRef, KeyRing, KeyVersion, TenantId, TenantScope, Timestamp,
+    KeyRef, KeyRing, KeyVersion, TenantId, Timestamp,
 };
+use ring_support::{SpyRoot, name, scope};
 use serde::Serialize;
-
-fn scope(tenant: &str) -> TenantScope {
-    TenantScope::authorized_by_host(tenant.parse().expect("valid tenant"))
-}
-
-fn name(tenant: &str, purpose: &str) -> KeyName {
-    format!("tenants/{tenant}/keys/{purpose}")
-        .parse()
-        .expect("valid key name")
-}
 
 /// A plaintext that is itself a canary: an envelope must not reveal it
 /// either (the ciphertext is encrypted), nor may the `Plaintext` buffer's
@@ -119,44 +111,12 @@ impl Rig {
     }
 }
 
-/// A root key that wraps with `inner` and keeps a copy of each key it was
-/// given, so the test can see which material the ring generated.
-struct SpyRoot {
-    inner: MemoryRootKey,
-    seen: Mutex<Vec<(KeyRef, [u8; 32])>>,
-}
-
-impl RootKey for SpyRoot {
-    fn wrap(
-        &self,
-        key_ref: &KeyRef,
-        material: &SecretBox<[u8; 32]>,
-    ) -> Result<WrappedKey, BackendError> {
-        self.seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push((key_ref.clone(), *material.expose_secret()));
-        self.inner.wrap(key_ref, material)
-    }
-
-    fn unwrap(
-        &self,
-        key_ref: &KeyRef,
-        wrapped: &WrappedKey,
-    ) -> Result<SecretBox<[u8; 32]>, BackendError> {
-        self.inner.unwrap(key_ref, wrapped)
-    }
-}
-
 /// The ring's material is the canaries', for every version, rotations
 /// included, and the test gets each one; the root key is the root canary.
 #[test]
 fn generated_keys_are_the_canaries_after_rotations() {
     let canaries = CanaryKeys::new(11);
-    let spy = Arc::new(SpyRoot {
-        inner: canaries.root_key(),
-        seen: Mutex::new(Vec::new()),
-    });
+    let spy = Arc::new(SpyRoot::over(canaries.root_key()));
     let store = Arc::new(MemoryKeyStore::new());
     let ring = KeyRing::with_canary_keys(Arc::clone(&store), Arc::clone(&spy), &canaries);
     let (acme, globex) = (scope("acme"), scope("globex"));
@@ -182,7 +142,7 @@ fn generated_keys_are_the_canaries_after_rotations() {
             "tenants/globex/keys/audit-export/versions/2",
         ]
     );
-    let seen = spy.seen.lock().unwrap().clone();
+    let seen = spy.wrapped();
     assert_eq!(seen.len(), issued.len());
     for ((seen_ref, bytes), (issued_ref, canary)) in seen.iter().zip(&issued) {
         assert_eq!(seen_ref, issued_ref);
@@ -213,13 +173,10 @@ fn generated_keys_are_the_canaries_after_rotations() {
     );
 
     // A ring without canaries generates random material.
-    let spy = Arc::new(SpyRoot {
-        inner: MemoryRootKey::generate().unwrap(),
-        seen: Mutex::new(Vec::new()),
-    });
+    let spy = Arc::new(SpyRoot::new());
     let plain = KeyRing::new(MemoryKeyStore::new(), Arc::clone(&spy));
     let v1 = plain.create_key(&acme, &recordings).unwrap();
-    let seen = spy.seen.lock().unwrap().clone();
+    let seen = spy.wrapped();
     assert_ne!(&seen[0].1, canaries.canary_for(v1.key_ref()).bytes());
 }
 

@@ -6,44 +6,13 @@
 mod ring_support;
 
 use std::fmt::Write as _;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
-use key_model::ring::{
-    BackendError, ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, RootKey, SecretBox,
-    StoredKey, WrappedKey,
-};
-use key_model::{Envelope, Error, KeyRef, KeyRing, KeyVersion, Timestamp};
-use ring_support::{name, scope};
+use key_model::ring::{KeyStore, MemoryKeyStore, StoredKey};
+use key_model::{Envelope, Error, KeyRing, KeyVersion, Timestamp};
+use ring_support::{SpyRoot, name, scope};
 
 const PLAINTEXT: &[u8] = b"TOP-SECRET-RECORDING-CONTENT";
-
-/// Wraps with a real root key, and keeps each key's bytes for the search.
-struct CanaryRoot {
-    inner: MemoryRootKey,
-    seen: Mutex<Vec<[u8; 32]>>,
-}
-
-impl RootKey for CanaryRoot {
-    fn wrap(
-        &self,
-        key_ref: &KeyRef,
-        material: &SecretBox<[u8; 32]>,
-    ) -> Result<WrappedKey, BackendError> {
-        self.seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(*material.expose_secret());
-        self.inner.wrap(key_ref, material)
-    }
-
-    fn unwrap(
-        &self,
-        key_ref: &KeyRef,
-        wrapped: &WrappedKey,
-    ) -> Result<SecretBox<[u8; 32]>, BackendError> {
-        self.inner.unwrap(key_ref, wrapped)
-    }
-}
 
 /// Renderings of `bytes` a careless error could contain: hex (both cases),
 /// the `Debug` of the byte slice, and the bytes as text. Prefixes are
@@ -69,10 +38,7 @@ fn encodings(bytes: &[u8]) -> Vec<String> {
 
 #[test]
 fn no_ring_error_carries_key_material_or_plaintext() {
-    let root = Arc::new(CanaryRoot {
-        inner: MemoryRootKey::generate().unwrap(),
-        seen: Mutex::new(Vec::new()),
-    });
+    let root = Arc::new(SpyRoot::new());
     let store = Arc::new(MemoryKeyStore::new());
     let ring = KeyRing::new(Arc::clone(&store), Arc::clone(&root));
     let (acme, globex) = (scope("acme"), scope("globex"));
@@ -123,7 +89,7 @@ fn no_ring_error_carries_key_material_or_plaintext() {
     let fresh = KeyRing::new(Arc::clone(&store), Arc::clone(&root));
     errors.push(fresh.encrypt(&acme, &key, PLAINTEXT, b"").unwrap_err());
 
-    let keys = root.seen.lock().unwrap().clone();
+    let keys: Vec<[u8; 32]> = root.wrapped().into_iter().map(|(_, k)| k).collect();
     assert_eq!(keys.len(), 2, "the canary saw both versions' material");
     let mut needles: Vec<String> = keys.iter().flat_map(|k| encodings(k)).collect();
     needles.extend(encodings(PLAINTEXT));

@@ -1,5 +1,5 @@
-//! Helpers shared by the `ring_*` tests: scopes, names, a root key that
-//! counts unwraps, and a way to write any state (one this version does not
+//! Helpers shared by the `ring_*` and ring canary tests: scopes, names, a
+//! root key that records what it wraps and unwraps, and a way to write any state (one this version does not
 //! know included) into a stored record, as a database written by another
 //! version of key-model would hold it.
 
@@ -8,8 +8,8 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use key_model::ring::{
-    BackendError, KeyStore, MemoryKeyStore, MemoryRootKey, RootKey, SecretBox, StoredKey,
-    WrappedKey,
+    BackendError, ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, RootKey, SecretBox,
+    StoredKey, WrappedKey,
 };
 use key_model::{KeyName, KeyRef, KeyRing, TenantScope};
 
@@ -23,20 +23,40 @@ pub fn name(tenant: &str, purpose: &str) -> KeyName {
         .expect("valid key name")
 }
 
-/// A root key that records every key reference it unwraps.
-pub struct CountingRoot {
+/// A root key that wraps with a real [`MemoryRootKey`] and records what
+/// passes through it: every key it wraps, with its bytes (so a test can
+/// search outputs for the actual material), and every reference it unwraps
+/// (so a test can see which versions were loaded).
+pub struct SpyRoot {
     inner: MemoryRootKey,
-    pub unwrapped: Mutex<Vec<KeyRef>>,
+    wrapped: Mutex<Vec<(KeyRef, [u8; 32])>>,
+    unwrapped: Mutex<Vec<KeyRef>>,
 }
 
-impl CountingRoot {
-    pub fn new() -> CountingRoot {
-        CountingRoot {
-            inner: MemoryRootKey::generate().expect("random source"),
+impl SpyRoot {
+    /// Over a fresh random root key.
+    pub fn new() -> SpyRoot {
+        SpyRoot::over(MemoryRootKey::generate().expect("random source"))
+    }
+
+    /// Over `inner` (a canary root key, say).
+    pub fn over(inner: MemoryRootKey) -> SpyRoot {
+        SpyRoot {
+            inner,
+            wrapped: Mutex::new(Vec::new()),
             unwrapped: Mutex::new(Vec::new()),
         }
     }
 
+    /// Every key wrapped so far, in order, with its material.
+    pub fn wrapped(&self) -> Vec<(KeyRef, [u8; 32])> {
+        self.wrapped
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The references unwrapped since the last call.
     pub fn take_unwrapped(&self) -> Vec<KeyRef> {
         std::mem::take(
             &mut *self
@@ -47,12 +67,16 @@ impl CountingRoot {
     }
 }
 
-impl RootKey for CountingRoot {
+impl RootKey for SpyRoot {
     fn wrap(
         &self,
         key_ref: &KeyRef,
         material: &SecretBox<[u8; 32]>,
     ) -> Result<WrappedKey, BackendError> {
+        self.wrapped
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((key_ref.clone(), *material.expose_secret()));
         self.inner.wrap(key_ref, material)
     }
 
@@ -74,14 +98,14 @@ impl RootKey for CountingRoot {
 /// record, as a restarted process would).
 pub struct Fixture {
     pub store: Arc<MemoryKeyStore>,
-    pub root: Arc<CountingRoot>,
+    pub root: Arc<SpyRoot>,
     pub ring: KeyRing,
 }
 
 impl Fixture {
     pub fn new() -> Fixture {
         let store = Arc::new(MemoryKeyStore::new());
-        let root = Arc::new(CountingRoot::new());
+        let root = Arc::new(SpyRoot::new());
         let ring = KeyRing::new(Arc::clone(&store), Arc::clone(&root));
         Fixture { store, root, ring }
     }
