@@ -6,14 +6,16 @@
 //! cannot check, so they all live here, where one review covers them.
 //!
 //! What is deliberately absent: [`KeyMaterial`](crate::KeyMaterial),
-//! `secrecy`'s `SecretBox`, `SecretString` and `SecretSlice`, the key ring,
+//! decrypted [`Plaintext`](crate::Plaintext), `secrecy`'s `SecretBox`,
+//! `SecretString` and `SecretSlice`, the key ring,
 //! [`TenantScope`](crate::TenantScope) (an authorization capability, not
 //! data), function pointers and closures (calling one can produce a secret),
 //! trait objects (nothing is known about the value behind them) and raw
 //! pointers (nothing is known about what they point to). Interior-mutability
-//! cells and locks are left out only because DTOs do not need them. The orphan rule stops other crates from
-//! adding impls for foreign secret types; inside this crate, the absence is
-//! checked by the compile-fail cases of `ui-tests/`.
+//! cells and locks are left out only because DTOs do not need them. The
+//! orphan rule stops other crates from adding impls for foreign secret
+//! types; inside this crate, the absence is checked by the compile-fail
+//! cases of `ui-tests/`.
 #![allow(unsafe_code)]
 
 use std::borrow::{Cow, ToOwned};
