@@ -49,33 +49,40 @@
 //! The guarantees, their mechanisms and their limits are written down in
 //! `docs/guarantees.md`.
 
+// Where things are: ARCHITECTURE.md at the repository root.
+mod boundary;
 mod error;
-mod id;
-mod lifecycle;
-mod marker;
-mod material;
-pub mod policy;
+pub mod integrations;
+mod model;
 mod redact;
 pub mod ring;
-mod scope;
-pub mod sink;
 #[cfg(feature = "testing")]
 pub mod testing;
-mod time;
 
-pub use error::{Error, ParseError, ParseErrorKind};
-pub use id::{KeyName, KeyPurpose, KeyRef, KeyVersion, MAX_SLUG_LEN, TenantId};
-pub use lifecycle::{
+pub use boundary::marker::{ApiDto, AuditDto, EventDto, ExportDto, SecretFree};
+pub use boundary::sink;
+pub use error::Error;
+pub use model::id::{
+    KeyName, KeyPurpose, KeyRef, KeyVersion, MAX_SLUG_LEN, ParseError, ParseErrorKind, TenantId,
+};
+pub use model::lifecycle::{
     KeyMetadata, KeyOrigin, KeyState, StateKind, Transition, TransitionError, UnrecognizedState,
 };
-pub use marker::{ApiDto, AuditDto, EventDto, ExportDto, SecretFree};
-pub use material::KeyMaterial;
-pub use policy::{Operation, Refusal};
-pub use ring::{
-    Algorithm, Envelope, EnvelopeError, EnvelopeErrorKind, EnvelopeField, KeyRing, Plaintext,
-};
-pub use scope::TenantScope;
-pub use time::Timestamp;
+pub use model::material::KeyMaterial;
+pub use model::policy::{Operation, Refusal};
+pub use model::scope::TenantScope;
+pub use model::time::Timestamp;
+pub use ring::backend::{BackendError, BackendErrorKind};
+pub use ring::envelope::{Algorithm, Envelope, EnvelopeError, EnvelopeErrorKind, EnvelopeField};
+pub use ring::keyring::KeyRing;
+pub use ring::plaintext::Plaintext;
+
+/// The fail-closed policy (G6): [`check`](policy::check), the one pure
+/// function that decides whether an operation may use a key version. Its
+/// vocabulary, [`Operation`] and [`Refusal`], is at the crate root.
+pub mod policy {
+    pub use crate::model::policy::check;
+}
 
 /// The boundary derives. Each one proves every field's type [`SecretFree`]
 /// and implements its trait (a derive and a trait share a name, as serde's
@@ -102,7 +109,7 @@ pub mod __private {
 }
 
 // Without the `testing` feature the canaries do not exist: neither the
-// module nor the key ring's canary constructor compiles. The same two
+// module nor the canary key ring's constructor compiles. The same two
 // snippets are doctests either way: with the feature they must compile and
 // run (so they are right), without it they must fail to compile (stable
 // rustdoc does not check `compile_fail` error codes, so the run with the
@@ -121,7 +128,7 @@ pub mod __private {
 /// use key_model::ring::{MemoryKeyStore, MemoryRootKey};
 ///
 /// let with_canaries: fn(MemoryKeyStore, MemoryRootKey, &_) -> KeyRing =
-///     KeyRing::with_canary_keys;
+///     key_model::testing::ring_with_canary_keys;
 /// ```
 struct CanariesOnlyWithTesting;
 

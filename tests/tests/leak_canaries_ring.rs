@@ -27,16 +27,16 @@ use std::sync::{Arc, Mutex};
 
 use canary_support::{Outputs, capture_panic, capture_tracing};
 use key_model::ring::{
-    BackendError, BackendErrorKind, ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, RootKey,
-    SecretBox, StoredKey, WrappedKey,
+    ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, RootKey, SecretBox, StoredKey,
+    WrappedKey,
 };
 use key_model::sink::{
     AuditWriter, CsvWriter, EventEnvelope, JsonLinesWriter, api_json, event_json, write_api_json,
 };
 use key_model::testing::{Canary, CanaryKeys, Encoding, LeakedKey, canary_ring};
 use key_model::{
-    ApiDto, AuditDto, Envelope, EnvelopeField, Error, EventDto, ExportDto, KeyMetadata, KeyName,
-    KeyRef, KeyRing, KeyVersion, TenantId, Timestamp,
+    ApiDto, AuditDto, BackendError, BackendErrorKind, Envelope, EnvelopeField, Error, EventDto,
+    ExportDto, KeyMetadata, KeyName, KeyRef, KeyRing, KeyVersion, TenantId, Timestamp,
 };
 use ring_support::{SpyRoot, name, scope};
 use serde::Serialize;
@@ -59,7 +59,11 @@ impl Rig {
     fn new(seed: u64) -> Rig {
         let canaries = CanaryKeys::new(seed);
         let store = Arc::new(MemoryKeyStore::new());
-        let ring = KeyRing::with_canary_keys(Arc::clone(&store), canaries.root_key(), &canaries);
+        let ring = key_model::testing::ring_with_canary_keys(
+            Arc::clone(&store),
+            canaries.root_key(),
+            &canaries,
+        );
         Rig {
             ring,
             store,
@@ -70,7 +74,7 @@ impl Rig {
     /// A second ring over the same store and the same (canary) root key,
     /// with an empty cache: it sees what a restarted service would.
     fn reopen(&self) -> KeyRing {
-        KeyRing::with_canary_keys(
+        key_model::testing::ring_with_canary_keys(
             Arc::clone(&self.store),
             self.canaries.root_key(),
             &self.canaries,
@@ -118,7 +122,8 @@ fn generated_keys_are_the_canaries_after_rotations() {
     let canaries = CanaryKeys::new(11);
     let spy = Arc::new(SpyRoot::over(canaries.root_key()));
     let store = Arc::new(MemoryKeyStore::new());
-    let ring = KeyRing::with_canary_keys(Arc::clone(&store), Arc::clone(&spy), &canaries);
+    let ring =
+        key_model::testing::ring_with_canary_keys(Arc::clone(&store), Arc::clone(&spy), &canaries);
     let (acme, globex) = (scope("acme"), scope("globex"));
     let recordings = name("acme", "ssh-session-recording");
     ring.create_key(&acme, &recordings).unwrap();
@@ -207,7 +212,7 @@ fn a_retried_version_is_issued_once() {
         }
     }
     let canaries = CanaryKeys::new(12);
-    let ring = KeyRing::with_canary_keys(
+    let ring = key_model::testing::ring_with_canary_keys(
         FlakyStore {
             inner: MemoryKeyStore::new(),
             fail_next: Mutex::new(true),
@@ -368,7 +373,11 @@ fn drive_every_ring_error(setup: &Rig, out: &mut Outputs) -> Vec<(String, Error)
         setup.reopen().versions(&acme, &key).unwrap_err(),
     );
     // Backend: the store is down.
-    let down = KeyRing::with_canary_keys(DownStore, setup.canaries.root_key(), &setup.canaries);
+    let down = key_model::testing::ring_with_canary_keys(
+        DownStore,
+        setup.canaries.root_key(),
+        &setup.canaries,
+    );
     push("Backend: store unavailable", down.list(&acme).unwrap_err());
     out.debug("KeyRing over a store that is down", &down);
 
@@ -548,7 +557,8 @@ fn store_scan_would_show_a_leak() {
     }
     let canaries = CanaryKeys::new(22);
     let store = Arc::new(MemoryKeyStore::new());
-    let ring = KeyRing::with_canary_keys(Arc::clone(&store), CopyingRoot, &canaries);
+    let ring =
+        key_model::testing::ring_with_canary_keys(Arc::clone(&store), CopyingRoot, &canaries);
     let key = name("acme", "audit-export");
     ring.create_key(&scope("acme"), &key).unwrap();
     let record = store.load(&key).unwrap().unwrap();
@@ -985,9 +995,13 @@ fn panic_messages_of_every_ring_function() {
         ring.reencrypt(&acme, &sealed, b"wrong").unwrap();
     });
     record("list (store down)", &|| {
-        KeyRing::with_canary_keys(DownStore, setup.canaries.root_key(), &setup.canaries)
-            .list(&acme)
-            .unwrap();
+        key_model::testing::ring_with_canary_keys(
+            DownStore,
+            setup.canaries.root_key(),
+            &setup.canaries,
+        )
+        .list(&acme)
+        .unwrap();
     });
     record("Envelope::from_bytes", &|| {
         Envelope::from_bytes(&sealed.as_bytes()[..20]).unwrap();

@@ -8,10 +8,10 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use key_model::ring::{
-    BackendError, ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, RootKey, SecretBox,
-    StoredKey, WrappedKey,
+    ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, RootKey, SecretBox, StoredKey,
+    WrappedKey,
 };
-use key_model::{KeyName, KeyRef, KeyRing, TenantScope};
+use key_model::{BackendError, KeyName, KeyRef, KeyRing, TenantScope};
 
 pub fn scope(tenant: &str) -> TenantScope {
     TenantScope::authorized_by_host(tenant.parse().expect("valid tenant"))

@@ -12,10 +12,13 @@
 //!
 //! Re-encryption also encrypts under the current primary, which is checked as
 //! [`Operation::Encrypt`] on that version.
+//!
+//! The policy sits above the lifecycle: it reads states, and the lifecycle
+//! knows nothing of operations (`KeyMetadata::check` is implemented here).
 
 use core::fmt;
 
-use crate::lifecycle::{KeyState, StateKind};
+use crate::model::lifecycle::{KeyMetadata, KeyState, StateKind};
 
 /// An operation that needs a key version's material.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -125,5 +128,13 @@ pub fn check(operation: Operation, state: &KeyState, is_primary: bool) -> Result
         KeyState::DestroyScheduled { .. } => refuse(StateKind::DestroyScheduled),
         KeyState::Destroyed => refuse(StateKind::Destroyed),
         KeyState::Unrecognized(_) => refuse(StateKind::Unrecognized),
+    }
+}
+
+impl KeyMetadata {
+    /// Whether the fail-closed policy allows `operation` on this version.
+    /// See [`policy::check`](crate::policy::check).
+    pub fn check(&self, operation: Operation) -> Result<(), Refusal> {
+        check(operation, self.state(), self.is_primary())
     }
 }

@@ -28,9 +28,9 @@ use std::io;
 use serde::Serialize;
 use serde::ser::SerializeStruct;
 
-use crate::id::TenantId;
-use crate::marker::{ApiDto, AuditDto, EventDto, ExportDto};
-use crate::time::Timestamp;
+use crate::boundary::marker::{ApiDto, AuditDto, EventDto, ExportDto};
+use crate::model::id::TenantId;
+use crate::model::time::Timestamp;
 
 /// Why a sink could not write.
 ///
