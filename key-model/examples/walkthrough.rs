@@ -8,6 +8,7 @@
 //! (`tests/tests/leak_canaries_ring.rs`) compiles this same file as a module
 //! and gives it a ring of canary keys and a buffer, to scan the whole
 //! output for key material.
+#![forbid(unsafe_code)]
 
 use std::io::{self, Write};
 use std::process::ExitCode;

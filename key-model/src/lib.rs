@@ -49,6 +49,15 @@
 //! The guarantees, their mechanisms and their limits are written down in
 //! `docs/guarantees.md`.
 
+// `unsafe` (G9): the workspace lint table denies `unsafe_code` in every
+// crate, and every crate root but this one forbids it, which no attribute
+// can lower. This crate needs `unsafe trait SecretFree`, so it only denies:
+// the one way to lower a deny is an explicit `#[allow(unsafe_code)]`, and
+// the one in the crate is on `boundary::marker` (`git grep -n
+// 'allow(unsafe_code)'` lists every exception). Nothing to keep in sync:
+// every crate takes the workspace table as is.
+#![deny(unsafe_code)]
+
 // Where things are: ARCHITECTURE.md at the repository root.
 mod boundary;
 mod error;
