@@ -68,14 +68,17 @@ impl fmt::Display for Error {
     }
 }
 
+/// Transparent, as every error of the crate (see the crate docs): a variant
+/// that wraps an error shows its message, so its source is the wrapped
+/// error's source, and a chain printer shows each message once.
 impl core::error::Error for Error {
     fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
-            Error::Parse(e) => Some(e),
-            Error::Transition(e) => Some(e),
-            Error::Refused(e) => Some(e),
-            Error::Envelope(e) => Some(e),
-            Error::Backend(e) => Some(e),
+            Error::Parse(e) => e.source(),
+            Error::Transition(e) => e.source(),
+            Error::Refused(e) => e.source(),
+            Error::Envelope(e) => e.source(),
+            Error::Backend(e) => e.source(),
             Error::Random
             | Error::KeyNotFound
             | Error::KeyExists
@@ -113,5 +116,73 @@ impl From<EnvelopeError> for Error {
 impl From<BackendError> for Error {
     fn from(e: BackendError) -> Self {
         Error::Backend(e)
+    }
+}
+
+/// The message of `error` and of each error below it, as a chain printer
+/// (`anyhow`'s `{:#}`, a log layer) shows them.
+#[cfg(test)]
+pub(crate) fn chain(error: &dyn core::error::Error) -> Vec<String> {
+    let mut messages = vec![error.to_string()];
+    let mut next = error.source();
+    while let Some(e) = next {
+        messages.push(e.to_string());
+        next = e.source();
+    }
+    messages
+}
+
+/// Checks that a chain printer shows no message twice: no message of the
+/// chain contains a message below it.
+#[cfg(test)]
+#[track_caller]
+pub(crate) fn assert_chain_repeats_nothing(error: &dyn core::error::Error) {
+    let messages = chain(error);
+    for (i, above) in messages.iter().enumerate() {
+        for below in &messages[i + 1..] {
+            assert!(
+                !above.contains(below.as_str()),
+                "the chain repeats {below:?}: {}",
+                messages.join(": ")
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::id::KeyVersion;
+    use crate::model::lifecycle::{KeyState, Transition};
+    use crate::model::policy::{Operation, check};
+    use crate::ring::backend::BackendErrorKind;
+    use crate::ring::envelope::Envelope;
+
+    #[test]
+    fn error_chains_show_each_message_once() {
+        let errors = [
+            Error::from("07".parse::<KeyVersion>().unwrap_err()),
+            Error::from(
+                KeyState::Destroyed
+                    .apply(Transition::Enable, false)
+                    .unwrap_err(),
+            ),
+            Error::from(check(Operation::Decrypt, &KeyState::Disabled, false).unwrap_err()),
+            Error::from(Envelope::from_bytes(&[0x01, 0x01, 0x05, b'a']).unwrap_err()),
+            Error::from(BackendError::new(
+                BackendErrorKind::Unavailable,
+                "database down",
+            )),
+            Error::KeyNotFound,
+        ];
+        for error in &errors {
+            assert_chain_repeats_nothing(error);
+            // Transparent: the variant's message is the inner error's.
+            assert_eq!(chain(error).len(), 1, "{error}");
+        }
+        assert_eq!(
+            chain(&errors[0]),
+            ["invalid key version: version must not have leading zeros"]
+        );
     }
 }

@@ -48,6 +48,41 @@
 //!
 //! The guarantees, their mechanisms and their limits are written down in
 //! `docs/guarantees.md`.
+//!
+//! # Public surface
+//!
+//! Each public item has one path:
+//!
+//! - the crate root: the model ([`TenantId`], [`KeyPurpose`],
+//!   [`KeyVersion`], [`KeyName`], [`KeyRef`], [`MAX_SLUG_LEN`],
+//!   [`KeyState`], [`StateKind`], [`UnrecognizedState`], [`Transition`],
+//!   [`KeyOrigin`], [`KeyMetadata`], [`Operation`], [`TenantScope`],
+//!   [`KeyMaterial`], [`Timestamp`]), the boundary traits ([`SecretFree`],
+//!   [`ApiDto`], [`EventDto`], [`ExportDto`], [`AuditDto`]) and, with the
+//!   `derive` feature, the derives of the same names and the redacting
+//!   derives; the main flow ([`KeyRing`], [`Envelope`] and its
+//!   [`Algorithm`], [`Plaintext`]); the crate's [`Error`] and every error it
+//!   wraps, with their details ([`ParseError`], [`ParseErrorKind`],
+//!   [`TransitionError`], [`Refusal`], [`EnvelopeError`],
+//!   [`EnvelopeErrorKind`], [`EnvelopeField`], [`BackendError`],
+//!   [`BackendErrorKind`]);
+//! - [`policy`]: [`policy::check`], the fail-closed decision;
+//! - [`ring`]: the plug points and their backends ([`ring::KeyStore`],
+//!   [`ring::StoredKey`], [`ring::StoredVersion`], [`ring::MemoryKeyStore`],
+//!   [`ring::RootKey`], [`ring::WrappedKey`], [`ring::MemoryRootKey`], the
+//!   `secrecy` types a root key uses), and the envelope format's constants;
+//! - [`sink`]: the sinks and their [`sink::SinkError`];
+//! - `testing` (feature `testing`): the leak canaries;
+//! - [`integrations`]: the place of the optional integrations (none yet).
+//!
+//! # Errors
+//!
+//! One convention for every error type of the crate: an error that wraps
+//! another shows the wrapped error's message in its own (with a prefix or
+//! without), so its [`source`](core::error::Error::source) is the wrapped
+//! error's source, never the wrapped error itself. A chain printer (one
+//! that walks `source()` and joins the messages) shows each message once.
+//! No error carries key material (G8).
 
 // `unsafe` (G9): the workspace lint table denies `unsafe_code` in every
 // crate, and every crate root but this one forbids it, which no attribute
