@@ -118,7 +118,7 @@ fn story(ring: &KeyRing, out: &mut dyn Write) -> Result<(), Box<dyn std::error::
             Err(e) => writeln!(out, "  {transition:?} refused: {e}")?,
         }
     }
-    for op in Operation::ALL {
+    for &op in Operation::ALL {
         let refusal = meta
             .check(op)
             .err()

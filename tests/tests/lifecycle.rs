@@ -123,7 +123,7 @@ fn every_state_and_operation_pair_follows_the_fail_closed_table() {
     let mut allowed = 0;
     for state in states() {
         for primary in [false, true] {
-            for op in Operation::ALL {
+            for &op in Operation::ALL {
                 let got = policy::check(op, &state, primary);
                 if expected_allowed(&state, primary, op) {
                     assert_eq!(got, Ok(()), "{state:?} primary={primary} {op:?}");
@@ -211,7 +211,7 @@ fn unknown_states_load_and_fail_closed() {
             panic!("{json} must load as Unrecognized, got {state:?}");
         };
         assert_eq!(name.name(), "quarantined");
-        for op in Operation::ALL {
+        for &op in Operation::ALL {
             for primary in [false, true] {
                 assert!(policy::check(op, &state, primary).is_err());
             }
@@ -236,7 +236,7 @@ fn a_record_with_an_unknown_state_still_loads() {
     let meta: KeyMetadata = serde_json::from_str(json).unwrap();
     assert_eq!(meta.key_ref().version().get(), 4);
     assert_eq!(meta.state().kind(), StateKind::Unrecognized);
-    for op in Operation::ALL {
+    for &op in Operation::ALL {
         assert!(meta.check(op).is_err(), "{op:?} must be refused");
     }
 }

@@ -36,8 +36,10 @@ pub enum Operation {
 }
 
 impl Operation {
-    /// Every operation, for exhaustive tests and tables.
-    pub const ALL: [Operation; 4] = [
+    /// Every operation, for exhaustive tests and tables. A slice, not an
+    /// array: adding an operation (the enum is `#[non_exhaustive]`, G10)
+    /// does not change its type.
+    pub const ALL: &'static [Operation] = &[
         Operation::Encrypt,
         Operation::Decrypt,
         Operation::ReEncrypt,
@@ -136,5 +138,29 @@ impl KeyMetadata {
     /// See [`policy::check`](crate::policy::check).
     pub fn check(&self, operation: Operation) -> Result<(), Refusal> {
         check(operation, self.state(), self.is_primary())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_is_a_slice_of_every_operation_once() {
+        // The type is the point: an array's length is part of its type.
+        let all: &'static [Operation] = Operation::ALL;
+        let mut seen = [0usize; 4];
+        for op in all {
+            // Exhaustive here, inside the crate: a new operation does not
+            // compile until it is counted, and then must be in `ALL`.
+            let i = match op {
+                Operation::Encrypt => 0,
+                Operation::Decrypt => 1,
+                Operation::ReEncrypt => 2,
+                Operation::LoadMaterial => 3,
+            };
+            seen[i] += 1;
+        }
+        assert_eq!(seen, [1; 4]);
     }
 }
