@@ -1,4 +1,4 @@
-//! Leak canaries over generated values (issue 6): key rings driven by
+//! Leak canaries over generated values: key rings driven by
 //! random operation sequences, boundary DTOs filled with random text, and
 //! redacting structs holding canary secrets, every output channel scanned,
 //! zero leaks. 10 000 cases per run in total (see `CASES_*`; the timing is

@@ -1,4 +1,4 @@
-//! Leak canaries in the key ring (issue 6): a ring whose root key and every
+//! Leak canaries in the key ring: a ring whose root key and every
 //! generated key version hold canary material (`key_model::testing`), every
 //! output channel driven, and everything that comes out scanned for every
 //! canary in every encoding the detector knows.
