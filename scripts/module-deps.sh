@@ -7,10 +7,11 @@
 # (comments excluded), taken as the longest prefix of the path that is a
 # module: `crate::...` paths and a relative `use child::...` (a `mod.rs`
 # re-exporting its children). Declaring a child (`mod child;`) is not
-# using it, and `super::` is not followed: in this crate it appears only in
-# inline `mod tests`, where it names the file's own module. Code inside the crate imports an item
-# from the module that defines it, not through a re-export, so the graph is
-# the real one. `tsort` orders it, lowest module first, and reports a loop.
+# using it. Code inside the crate imports an item from the module that
+# defines it, not through a re-export, so the graph is the real one. Unit
+# tests (the end of a file, from its first top-level `#[cfg(test)]`) are
+# not part of it. `tsort` orders the graph, lowest module first, and
+# reports a loop.
 set -euo pipefail
 cd "$(dirname "$0")/../key-model/src"
 
@@ -27,7 +28,9 @@ for f in "${files[@]}"; do modules[$(module_of "$f")]=1; done
 # The paths module `$1` (file `$2`) names, as `crate::a::b`.
 paths() {
     local from=$1 code
-    code=$(grep -v '^[[:space:]]*//' "$2" || true)
+    # Test code (from a file's first top-level `#[cfg(test)]` on: tests go
+    # at the end of a file) may use anything, and is left out.
+    code=$(awk '/^#\[cfg\(test\)\]/ { exit } { print }' "$2" | grep -v '^[[:space:]]*//' || true)
     grep -oE 'crate(::[a-z_][a-z0-9_]*)+' <<<"$code" || true
     sed -nE 's/^[[:space:]]*(pub(\([a-z]+\))? )?use (self::)?([a-z_][a-z0-9_]*(::[a-z_][a-z0-9_]*)*).*/\4/p' <<<"$code" |
         while read -r rel; do
