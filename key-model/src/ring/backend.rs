@@ -17,7 +17,7 @@ pub enum BackendErrorKind {
     Unwrap,
 }
 
-/// An error from a [`KeyStore`] or a [`RootKey`].
+/// An error from a [`KeyStore`](crate::ring::KeyStore) or a [`RootKey`](crate::ring::RootKey).
 ///
 /// It carries a kind and a fixed description, never data from the record:
 /// a backend logs its own details where it can protect them.

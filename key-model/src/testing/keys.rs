@@ -145,7 +145,7 @@ impl CanaryKeys {
         self.lock().clone()
     }
 
-    /// The root canary and every issued one, for [`assert_no_leak`].
+    /// The root canary and every issued one, for [`assert_no_leak`](crate::testing::assert_no_leak).
     pub fn all(&self) -> Vec<Canary> {
         let mut all = vec![self.inner.root.clone()];
         all.extend(self.lock().iter().map(|(_, c)| c.clone()));
