@@ -44,7 +44,23 @@ pub(crate) fn audit_file(entry: &Entry) -> Vec<Finding> {
     findings
 }
 
+/// Deeper nesting than this is not handed to syn, whose recursive descent
+/// (and the visitor's) could overflow even the audit threads' stack on
+/// machine-generated input; such a file is `unparsed`, and its tokens are
+/// scanned. Hand-written Rust stays far below it.
+const MAX_DEPTH: usize = 1000;
+
 fn audit_source(rel: &str, source: &str) -> Vec<Finding> {
+    let text = source.strip_prefix('\u{feff}').unwrap_or(source);
+    if let Ok(stream) = text.parse::<TokenStream>()
+        && let depth = tokens::depth(stream.clone())
+        && depth > MAX_DEPTH
+    {
+        let error = format!(
+            "does not parse: groups nest {depth} deep, more than the {MAX_DEPTH} the audit parses"
+        );
+        return unparsed_with_tokens(rel, 1, error, Some(stream));
+    }
     match syn::parse_file(source) {
         Ok(file) => {
             let mut renames = Renames::default();
@@ -58,35 +74,51 @@ fn audit_source(rel: &str, source: &str) -> Vec<Finding> {
             auditor.findings
         }
         Err(error) => {
-            let mut findings = vec![Finding {
-                file: rel.to_owned(),
-                line: error.span().start().line.max(1),
-                kind: Kind::Unparsed,
-                trait_: None,
-                type_: None,
-                text: format!("does not parse: {error}"),
-            }];
+            let line = error.span().start().line.max(1);
             // Still read what it says: a file rustc accepts (new syntax) or
             // one `include!`d as an expression may hold an impl.
-            let text = source.strip_prefix('\u{feff}').unwrap_or(source);
-            if let Ok(stream) = text.parse::<TokenStream>() {
-                let mut edges = Vec::new();
-                tokens::rename_edges(stream.clone(), &mut edges);
-                let aliases = Aliases::from_edges(&edges);
-                let mut hits = Vec::new();
-                tokens::scan(stream, &aliases, &mut hits);
-                findings.extend(hits.into_iter().map(|hit| Finding {
-                    file: rel.to_owned(),
-                    line: hit.line,
-                    kind: Kind::Unparsed,
-                    trait_: hit.trait_,
-                    type_: hit.type_,
-                    text: format!("its tokens say: {}", hit.text),
-                }));
-            }
-            findings
+            unparsed_with_tokens(
+                rel,
+                line,
+                format!("does not parse: {error}"),
+                text.parse().ok(),
+            )
         }
     }
+}
+
+/// The `unparsed` finding of a file, and the token scan of its tokens, if
+/// it has any.
+fn unparsed_with_tokens(
+    rel: &str,
+    line: usize,
+    text: String,
+    stream: Option<TokenStream>,
+) -> Vec<Finding> {
+    let mut findings = vec![Finding {
+        file: rel.to_owned(),
+        line,
+        kind: Kind::Unparsed,
+        trait_: None,
+        type_: None,
+        text,
+    }];
+    if let Some(stream) = stream {
+        let mut edges = Vec::new();
+        tokens::rename_edges(stream.clone(), &mut edges);
+        let aliases = Aliases::from_edges(&edges);
+        let mut hits = Vec::new();
+        tokens::scan(stream, &aliases, &mut hits);
+        findings.extend(hits.into_iter().map(|hit| Finding {
+            file: rel.to_owned(),
+            line: hit.line,
+            kind: Kind::Unparsed,
+            trait_: hit.trait_,
+            type_: hit.type_,
+            text: format!("its tokens say: {}", hit.text),
+        }));
+    }
+    findings
 }
 
 /// The first pass: every `A as B` of the file (imports, type and trait

@@ -69,6 +69,40 @@ fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Opti
     Ok(Some(Args { root, json }))
 }
 
+/// The stack of each audit thread. syn's parser and the visitor recurse
+/// once per level of nesting; generated code in a vendored crate can nest
+/// deeper than a default 2 MiB thread stack allows.
+const STACK_BYTES: usize = 256 << 20;
+
+/// Audits `entries` on one thread per core (a `cargo vendor` tree holds
+/// thousands of files), or `None` if a thread could not start or died.
+fn audit_all(entries: &[walk::Entry]) -> Option<Vec<finding::Finding>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(8);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|k| {
+                std::thread::Builder::new()
+                    .stack_size(STACK_BYTES)
+                    .spawn_scoped(scope, move || {
+                        entries
+                            .iter()
+                            .skip(k)
+                            .step_by(threads)
+                            .flat_map(audit::audit_file)
+                            .collect::<Vec<_>>()
+                    })
+            })
+            .collect();
+        let mut findings = Vec::new();
+        for worker in workers {
+            findings.extend(worker.ok()?.join().ok()?);
+        }
+        Some(findings)
+    })
+}
+
 fn main() -> ExitCode {
     let args = match parse_args(std::env::args_os().skip(1)) {
         Ok(Some(args)) => args,
@@ -82,10 +116,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut findings = Vec::new();
-    for file in walk::rust_files(&args.root) {
-        findings.extend(audit::audit_file(&file));
-    }
+    let Some(mut findings) = audit_all(&walk::rust_files(&args.root)) else {
+        eprintln!("key-model-audit: an audit thread failed; the audit is incomplete");
+        return ExitCode::from(1);
+    };
     finding::sort(&mut findings);
     let out = if args.json {
         finding::to_json(&findings)

@@ -72,6 +72,26 @@ pub(crate) fn scan(stream: TokenStream, aliases: &Aliases, hits: &mut Vec<Hit>) 
     }
 }
 
+/// How deep groups nest in `stream` (0 for no group), counted without
+/// recursion: this is the guard that runs before anything recursive.
+pub(crate) fn depth(stream: TokenStream) -> usize {
+    let mut deepest = 0;
+    let mut open = vec![stream.into_iter()];
+    while let Some(level) = open.last_mut() {
+        match level.next() {
+            Some(TokenTree::Group(group)) => {
+                open.push(group.stream().into_iter());
+                deepest = deepest.max(open.len() - 1);
+            }
+            Some(_) => {}
+            None => {
+                open.pop();
+            }
+        }
+    }
+    deepest
+}
+
 /// The `trait` and `type` fields of a finding about the watched name
 /// `real`: a trait is a trait, `TenantScope` and its constructor are about
 /// the type `TenantScope`.

@@ -223,3 +223,24 @@ fn help_exits_0() {
     let out = audit_ok(&["--help".as_ref()]);
     assert!(out.starts_with("usage: key-model-audit [--json] PATH"));
 }
+
+/// Machine-generated nesting deep enough to overflow a recursive parser is
+/// an `unparsed` finding whose tokens are still scanned, not a crash.
+#[test]
+fn deep_nesting_is_unparsed_not_a_crash() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("deep-nesting");
+    std::fs::create_dir_all(&dir).unwrap();
+    let depth = 50_000;
+    let source = format!(
+        "fn f() {{ let _ = {}1{}; }}\nunsafe impl SecretFree for Deep {{}}\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    std::fs::write(dir.join("deep.rs"), source).unwrap();
+    let out = audit_ok(&[dir.as_os_str()]);
+    assert_eq!(
+        out,
+        "deep.rs:1: unparsed: does not parse: groups nest 50001 deep, more than the 1000 the audit parses\n\
+         deep.rs:2: unparsed: its tokens say: unsafe impl SecretFree for Deep\n"
+    );
+}
