@@ -1,32 +1,23 @@
 //! Writes the impls of a boundary derive.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::ctxt::Ctxt;
+use crate::dummy;
 
 use super::Kind;
 use super::ast::Input;
-use super::attr::Attrs;
 
-/// Expands `#[derive(<kind>)]` on `input`: the proof that every field is
-/// secret-free, `unsafe impl SecretFree`, and the kind's own `unsafe impl`
-/// (plus any named in `#[key_model(also(...))]`). On any error, only the
-/// errors: a stub of an `unsafe` impl would be a promise nobody checked.
-pub(crate) fn derive(input: &syn::DeriveInput, kind: Kind) -> syn::Result<TokenStream> {
-    let cx = Ctxt::new();
-    let attrs = Attrs::from_syn(&cx, kind, &input.attrs);
-    let model = Input::from_syn(&cx, input);
-    cx.check()?;
-    let Some(model) = model else {
-        return Err(syn::Error::new_spanned(input, "unsupported input"));
-    };
-    Ok(expand(&model, kind, &attrs))
-}
-
-fn expand(input: &Input<'_>, kind: Kind, attrs: &Attrs) -> TokenStream {
-    let krate = &attrs.krate;
+/// The impls of `#[derive(<kind>)]` on a valid `input`: the proof that every
+/// field is secret-free, `unsafe impl SecretFree`, and the `unsafe impl` of
+/// `kind` and of each kind in `also`.
+pub(crate) fn impls(
+    input: &Input<'_>,
+    kind: Kind,
+    also: &[Kind],
+    krate: &syn::Path,
+) -> TokenStream {
     let ident = &input.original.ident;
     let generics = with_bounds(&input.original.generics, krate);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
@@ -46,42 +37,40 @@ fn expand(input: &Input<'_>, kind: Kind, attrs: &Attrs) -> TokenStream {
         }
     });
 
+    // The `unsafe` tokens are this macro's own, not the user's: a crate
+    // that forbids `unsafe_code` can derive, and cannot write the impl.
+    //
+    // `do_not_recommend` on the `SecretFree` impl keeps the compiler from
+    // answering a field's error with "`SecretFree` is implemented for
+    // <this DTO>", and keeps user types out of other errors' lists.
+    let secret_free = quote! {
+        #[diagnostic::do_not_recommend]
+        unsafe impl #impl_generics #krate::SecretFree for #ident #ty_generics #where_clause {
+            // Never called: type-checking the body is the proof. The
+            // impl itself has no field bounds, so a field of type
+            // `Vec<Self>` is proven by this very impl. `#[inline]`, so
+            // that no crate generates machine code for it: a function
+            // nobody calls would otherwise be compiled in every crate
+            // that derives (docs/performance.md).
+            #[inline]
+            fn __key_model_assert_fields_secret_free() {
+                #(#checks)*
+            }
+        }
+    };
     let kinds = core::iter::once(kind)
-        .chain(attrs.also.iter().copied())
+        .chain(also.iter().copied())
         .filter(|kind| *kind != Kind::SecretFree)
         .map(|kind| {
-            let name = format_ident!("{}", kind.name());
+            let name = syn::Ident::new(kind.name(), Span::call_site());
             quote! {
-                #[automatically_derived]
                 unsafe impl #impl_generics #krate::#name for #ident #ty_generics #where_clause {}
             }
         });
-
-    quote! {
-        // The `unsafe` tokens are this macro's own, not the user's: a crate
-        // that forbids `unsafe_code` can derive, and cannot write the impl.
-        //
-        // `do_not_recommend` on the `SecretFree` impl keeps the compiler from
-        // answering a field's error with "`SecretFree` is implemented for
-        // <this DTO>", and keeps user types out of other errors' lists.
-        const _: () = {
-            #[automatically_derived]
-            #[diagnostic::do_not_recommend]
-            unsafe impl #impl_generics #krate::SecretFree for #ident #ty_generics #where_clause {
-                // Never called: type-checking the body is the proof. The
-                // impl itself has no field bounds, so a field of type
-                // `Vec<Self>` is proven by this very impl. `#[inline]`, so
-                // that no crate generates machine code for it: a function
-                // nobody calls would otherwise be compiled in every crate
-                // that derives (docs/performance.md).
-                #[inline]
-                fn __key_model_assert_fields_secret_free() {
-                    #(#checks)*
-                }
-            }
-            #(#kinds)*
-        };
-    }
+    dummy::wrap(
+        &TokenStream::new(),
+        core::iter::once(secret_free).chain(kinds),
+    )
 }
 
 /// The input's generics, with `T: SecretFree` for every type parameter `T`:
@@ -101,7 +90,7 @@ fn with_bounds(generics: &syn::Generics, krate: &syn::Path) -> syn::Generics {
 
 #[cfg(test)]
 mod tests {
-    use super::{Kind, derive};
+    use super::super::{Kind, expand as derive};
 
     fn expand(kind: Kind, src: &str) -> Result<String, String> {
         let input: syn::DeriveInput = syn::parse_str(src).expect("test input parses");
