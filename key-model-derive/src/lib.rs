@@ -12,6 +12,9 @@ mod options;
 mod redact;
 mod symbol;
 
+#[cfg(test)]
+mod golden;
+
 use proc_macro::TokenStream;
 
 use boundary::Kind;

@@ -74,3 +74,51 @@ pub(crate) fn expand(input: &syn::DeriveInput, kind: Kind) -> syn::Result<TokenS
     };
     Ok(expand::impls(&model, kind, &also, &options.krate))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Kind, expand as derive};
+
+    fn expand(kind: Kind, src: &str) -> Result<String, String> {
+        let input: syn::DeriveInput = syn::parse_str(src).expect("test input parses");
+        derive(&input, kind)
+            .map(|tokens| tokens.to_string())
+            .map_err(|err| err.to_string())
+    }
+
+    /// What `also` adds is in the golden files; here, what it refuses.
+    #[test]
+    fn also_is_checked() {
+        let err = expand(Kind::ApiDto, "#[key_model(also(ApiDto))] struct S;").unwrap_err();
+        assert_eq!(err, "`ApiDto` is the derive itself; remove it from `also`");
+        let err = expand(
+            Kind::ApiDto,
+            "#[key_model(also(EventDto, EventDto))] struct S;",
+        )
+        .unwrap_err();
+        assert_eq!(err, "duplicate `EventDto`");
+        let err = expand(Kind::ApiDto, "#[key_model(also(SecretFree))] struct S;").unwrap_err();
+        assert!(err.starts_with("expected a boundary kind"), "{err}");
+    }
+
+    #[test]
+    fn unions_are_an_error_not_a_panic() {
+        let err = expand(Kind::SecretFree, "union U { a: u8, b: i8 }").unwrap_err();
+        assert_eq!(
+            err,
+            "boundary derives do not support unions; use a struct or an enum"
+        );
+    }
+
+    #[test]
+    fn bad_options_produce_only_errors() {
+        let err = expand(Kind::ApiDto, "#[key_model(crate = 1)] struct S;").unwrap_err();
+        assert!(err.contains("expected string literal"), "{err}");
+        let err = expand(
+            Kind::ApiDto,
+            r#"#[key_model(crate = "a", crate = "b")] struct S;"#,
+        )
+        .unwrap_err();
+        assert_eq!(err, "duplicate `crate` option");
+    }
+}

@@ -277,6 +277,17 @@ fn fields(
         .collect()
 }
 
+/// A struct, tuple or variant written field by field: open the serde
+/// compound, write each field, end it.
+fn compound(tr: &TokenStream, open: &TokenStream, fields: &[TokenStream]) -> TokenStream {
+    quote!({
+        #[allow(unused_mut)]
+        let mut __state = #open?;
+        #(#fields)*
+        #tr::end(__state)
+    })
+}
+
 fn struct_body(krate: &syn::Path, name: &str, body: &Body<'_>, rule: Option<&Rule>) -> TokenStream {
     let serde = quote!(#krate::__private::serde);
     let len = len(body);
@@ -293,22 +304,20 @@ fn struct_body(krate: &syn::Path, name: &str, body: &Body<'_>, rule: Option<&Rul
         Style::Tuple => {
             let tr = quote!(#serde::ser::SerializeTupleStruct);
             let fields = fields(krate, body, rule, &tr, false, false);
-            quote!({
-                #[allow(unused_mut)]
-                let mut __state = #serde::Serializer::serialize_tuple_struct(__serializer, #name, #len)?;
-                #(#fields)*
-                #tr::end(__state)
-            })
+            compound(
+                &tr,
+                &quote!(#serde::Serializer::serialize_tuple_struct(__serializer, #name, #len)),
+                &fields,
+            )
         }
         Style::Named => {
             let tr = quote!(#serde::ser::SerializeStruct);
             let fields = fields(krate, body, rule, &tr, true, true);
-            quote!({
-                #[allow(unused_mut)]
-                let mut __state = #serde::Serializer::serialize_struct(__serializer, #name, #len)?;
-                #(#fields)*
-                #tr::end(__state)
-            })
+            compound(
+                &tr,
+                &quote!(#serde::Serializer::serialize_struct(__serializer, #name, #len)),
+                &fields,
+            )
         }
     }
 }
@@ -338,22 +347,20 @@ fn variant_body(
         Style::Tuple => {
             let tr = quote!(#serde::ser::SerializeTupleVariant);
             let fields = fields(krate, body, rule, &tr, false, false);
-            quote!({
-                #[allow(unused_mut)]
-                let mut __state = #serde::Serializer::serialize_tuple_variant(__serializer, #name, #index, #variant, #len)?;
-                #(#fields)*
-                #tr::end(__state)
-            })
+            compound(
+                &tr,
+                &quote!(#serde::Serializer::serialize_tuple_variant(__serializer, #name, #index, #variant, #len)),
+                &fields,
+            )
         }
         Style::Named => {
             let tr = quote!(#serde::ser::SerializeStructVariant);
             let fields = fields(krate, body, rule, &tr, true, true);
-            quote!({
-                #[allow(unused_mut)]
-                let mut __state = #serde::Serializer::serialize_struct_variant(__serializer, #name, #index, #variant, #len)?;
-                #(#fields)*
-                #tr::end(__state)
-            })
+            compound(
+                &tr,
+                &quote!(#serde::Serializer::serialize_struct_variant(__serializer, #name, #index, #variant, #len)),
+                &fields,
+            )
         }
     }
 }
