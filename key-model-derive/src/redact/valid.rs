@@ -4,6 +4,10 @@
 //! `RedactedDisplay`'s format strings resolved against the fields (naming a
 //! redacted, skipped or unknown field is an error). Each mistake is
 //! reported to the `Ctxt` at its token.
+//!
+//! An attribute in the wrong place (`#[redact]` on a type or variant,
+//! `#[display]` on a field) is reported while parsing instead, beside the
+//! other errors of the same attribute list and in source order.
 
 use super::Derive;
 use super::ast::{Body, Data, Input, Style};
