@@ -12,11 +12,9 @@
 // the program reads them elsewhere, here nothing does.
 #![allow(dead_code)]
 
-mod canary_support;
-
 use std::collections::BTreeMap;
 
-use canary_support::{Outputs, capture_panic, capture_tracing};
+use crate::support::{Outputs, capture_panic, capture_tracing};
 use key_model::ring::{KeyStore, MemoryKeyStore};
 use key_model::sink::{AuditWriter, CsvWriter, EventEnvelope, JsonLinesWriter, api_json};
 use key_model::testing::{Canary, CanaryKeys};

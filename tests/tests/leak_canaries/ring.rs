@@ -12,20 +12,21 @@
 //! store. For each channel, a test shows that a deliberate leak through it
 //! is caught, so a clean scan means something.
 
-mod canary_support;
+// The ring tests' helpers, shared with the `ring` binary.
+#[path = "../ring/support.rs"]
 mod ring_support;
 
 // The example's `main` is not called here: the test runs `walkthrough::run`
 // on a canary ring and a buffer (see `walkthrough_output_whole`).
 #[allow(dead_code, unreachable_pub)]
-#[path = "../../key-model/examples/walkthrough.rs"]
+#[path = "../../../key-model/examples/walkthrough.rs"]
 mod walkthrough;
 
 use std::fmt::Write as _;
 use std::io;
 use std::sync::{Arc, Mutex};
 
-use canary_support::{Outputs, capture_panic, capture_tracing};
+use crate::support::{Outputs, capture_panic, capture_tracing};
 use key_model::ring::{
     BackendError, BackendErrorKind, ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, RootKey,
     SecretBox, StoredKey, WrappedKey,

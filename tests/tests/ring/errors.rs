@@ -3,14 +3,12 @@
 //! (a test-only canary) lets the test look for the actual key bytes, in
 //! every common encoding, in every error the ring's failure modes produce.
 
-mod ring_support;
-
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use crate::support::{SpyRoot, name, scope};
 use key_model::ring::{KeyStore, MemoryKeyStore, StoredKey};
 use key_model::{Envelope, Error, KeyRing, KeyVersion, Timestamp};
-use ring_support::{SpyRoot, name, scope};
 
 const PLAINTEXT: &[u8] = b"TOP-SECRET-RECORDING-CONTENT";
 
