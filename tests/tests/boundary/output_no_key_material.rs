@@ -5,7 +5,7 @@
 //! Key material cannot be read from outside the crate (that is G1), so the
 //! tests pin the exact output of each type: an output that ever included
 //! material would no longer be equal to these constants. (The canary scans
-//! of `leak_canaries.rs` search the same outputs for known key bytes.) `KeyMaterial` itself is checked to print the
+//! of `leak_canaries/channels.rs` search the same outputs for known key bytes.) `KeyMaterial` itself is checked to print the
 //! same constant for many random keys. Parse errors, whose input is the one
 //! thing a caller could have filled with a secret by mistake, are checked
 //! never to echo it.

@@ -397,7 +397,7 @@ fn generics_bound_only_what_is_written() {
     };
     assert_eq!(
         same_debug(&value, &twin),
-        r#"Generic { shown: Some(1), hidden: [REDACTED], name: "n", nested: [None, Some(2)], marker: PhantomData<redact_derives::NotSecret> }"#
+        r#"Generic { shown: Some(1), hidden: [REDACTED], name: "n", nested: [None, Some(2)], marker: PhantomData<boundary::redact::NotSecret> }"#
     );
     assert_eq!(
         same_json(&value, &twin),

@@ -1,5 +1,6 @@
-//! Helpers shared by the `ring_*` and ring canary tests: scopes, names, a
-//! root key that records what it wraps and unwraps, and a way to write any state (one this version does not
+//! Helpers shared by the `ring` binary's modules and the ring canaries
+//! (`leak_canaries/ring.rs`): scopes, names, a root key that records what it
+//! wraps and unwraps, and a way to write any state (one this version does not
 //! know included) into a stored record, as a database written by another
 //! version of key-model would hold it.
 

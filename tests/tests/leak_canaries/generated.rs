@@ -12,11 +12,9 @@
 // the program reads them elsewhere, here nothing does.
 #![allow(dead_code)]
 
-mod canary_support;
-
 use std::collections::BTreeMap;
 
-use canary_support::{Outputs, capture_panic, capture_tracing};
+use crate::support::{Outputs, capture_panic, capture_tracing, hex_lower};
 use key_model::ring::{KeyStore, MemoryKeyStore};
 use key_model::sink::{AuditWriter, CsvWriter, EventEnvelope, JsonLinesWriter, api_json};
 use key_model::testing::{Canary, CanaryKeys};
@@ -666,18 +664,6 @@ fn redacted_case() -> impl Strategy<Value = RedactedCase> {
         )
 }
 
-/// The canary's bytes as lowercase hex: how a service would hold a token.
-fn hex(canary: &Canary) -> String {
-    use std::fmt::Write as _;
-    canary
-        .bytes()
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
 proptest! {
     #![proptest_config(config(CASES_REDACTED))]
 
@@ -699,7 +685,7 @@ proptest! {
             labels: case.labels.clone(),
             material: secrets[0].key_material(),
             boxed: SecretBox::new(Box::new(*secrets[1].bytes())),
-            token: SecretString::from(hex(&secrets[2])),
+            token: SecretString::from(hex_lower(secrets[2].bytes())),
             raw: case.id.as_bytes().to_vec(),
         };
         let credential = match case.variant {
@@ -707,7 +693,7 @@ proptest! {
             1 => Credential::Key(secrets[0].key_material()),
             2 => Credential::Token {
                 user: case.user.clone(),
-                token: SecretString::from(hex(&secrets[2])),
+                token: SecretString::from(hex_lower(secrets[2].bytes())),
             },
             _ => Credential::Pair(7, SecretBox::new(Box::new(*secrets[1].bytes()))),
         };
@@ -743,7 +729,7 @@ fn generated_channels_would_show_a_leak() {
     let canary = Canary::new(99);
     // A DTO whose text carries the key, as hand-written code could do.
     let mut labels = BTreeMap::new();
-    labels.insert("k".to_owned(), hex(&canary));
+    labels.insert("k".to_owned(), hex_lower(canary.bytes()));
     let response = Response {
         id: "s".to_owned(),
         tenant: "acme".parse().unwrap(),
@@ -766,7 +752,7 @@ fn generated_channels_would_show_a_leak() {
         tenant: "acme".parse().unwrap(),
         key_ref: "tenants/acme/keys/a/versions/1".parse().unwrap(),
         size: 0,
-        labels: vec![hex(&canary)],
+        labels: vec![hex_lower(canary.bytes())],
         material: canary.key_material(),
         boxed: SecretBox::new(Box::new([0; 32])),
         token: SecretString::from(String::new()),

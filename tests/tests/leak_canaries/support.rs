@@ -1,10 +1,11 @@
 //! Helpers shared by the leak-canary suites: a labelled collection of
 //! outputs scanned for canaries at the end, a `tracing` subscriber that
-//! writes into a buffer, and panic capture through the panic hook.
+//! writes into a buffer, panic capture through the panic hook, and the hex
+//! rendering careless code would log a key in (to build deliberate leaks).
 
-#![allow(dead_code, unreachable_pub)] // each test file uses a different subset
+#![allow(dead_code, unreachable_pub)] // each test module uses a different subset
 
-use std::fmt::{Debug, Display};
+use std::fmt::{Debug, Display, Write as _};
 use std::io::Write as _;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -205,4 +206,29 @@ pub fn capture_panic(f: impl FnOnce()) -> Option<String> {
     result
         .is_err()
         .then(|| String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// `bytes` in lowercase hex (`{:02x}` per byte), as careless code would log
+/// a key or a service would hold a token.
+pub fn hex_lower(bytes: &[u8]) -> String {
+    hex(bytes, false)
+}
+
+/// `bytes` in uppercase hex (`{:02X}` per byte).
+pub fn hex_upper(bytes: &[u8]) -> String {
+    hex(bytes, true)
+}
+
+fn hex(bytes: &[u8], upper: bool) -> String {
+    bytes
+        .iter()
+        .fold(String::with_capacity(2 * bytes.len()), |mut s, b| {
+            // Writing into a `String` cannot fail.
+            let _ = if upper {
+                write!(s, "{b:02X}")
+            } else {
+                write!(s, "{b:02x}")
+            };
+            s
+        })
 }

@@ -3,15 +3,13 @@
 //! panic, no deadlock, and every result is either the right plaintext or the
 //! refusal the version's state explains.
 
-mod ring_support;
-
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::Duration;
 
+use crate::support::{name, scope};
 use key_model::{Error, KeyName, KeyRing, KeyVersion, Operation, StateKind, TenantScope};
-use ring_support::{name, scope};
 
 const WORKERS: usize = 4;
 const ROUNDS: u32 = 60;

@@ -1,13 +1,11 @@
 //! The key ring's lifecycle operations, and G5 (no existence oracle) for
 //! every one of them.
 
-mod ring_support;
-
+use crate::support::{Fixture, name, scope};
 use key_model::ring::{KeyStore, MemoryKeyStore};
 use key_model::{
     Error, KeyRing, KeyState, KeyVersion, Operation, StateKind, Timestamp, TransitionError,
 };
-use ring_support::{Fixture, name, scope};
 
 fn v(n: u32) -> KeyVersion {
     KeyVersion::new(n).expect("non-zero")

@@ -3,9 +3,7 @@
 //! that comes out is scanned for the canary in every encoding the detector
 //! knows (`key_model::testing`).
 
-mod canary_support;
-
-use canary_support::{Outputs, capture_panic, capture_tracing};
+use crate::support::{Outputs, capture_panic, capture_tracing};
 use key_model::testing::Canary;
 use key_model::{
     Error, KeyMaterial, KeyMetadata, KeyName, KeyOrigin, KeyPurpose, KeyRef, KeyState, KeyVersion,

@@ -7,13 +7,11 @@
 //! version of key-model) are written into the store through serde, as a
 //! database row would hold them, and loaded by a fresh ring.
 
-mod ring_support;
-
+use crate::support::{Fixture, name, scope};
 use key_model::{
     Envelope, Error, KeyName, KeyRef, KeyRing, KeyVersion, Operation, StateKind, TenantScope,
     Timestamp, TransitionError,
 };
-use ring_support::{Fixture, name, scope};
 use serde_json::json;
 
 const PLAINTEXT: &[u8] = b"recorded keystrokes";

@@ -7,16 +7,10 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_S
 use key_model::testing::{Canary, Encoding, assert_no_leak};
 use proptest::prelude::*;
 
+use crate::support::hex_lower;
+
 fn canary() -> Canary {
     Canary::new(42)
-}
-
-fn hex_lower(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 #[test]

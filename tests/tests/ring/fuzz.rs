@@ -7,12 +7,10 @@
 //! The generator is a seeded `SplitMix64`, so a failure is reproducible: the
 //! seed is printed, and `KEY_MODEL_FUZZ_SEED=<n>` replays it.
 
-mod ring_support;
-
 use std::time::Instant;
 
+use crate::support::{name, scope};
 use key_model::{Envelope, Error, KeyRing, Plaintext, TenantScope};
-use ring_support::{name, scope};
 
 const CASES: usize = 100_000;
 

@@ -12,20 +12,20 @@
 //! store. For each channel, a test shows that a deliberate leak through it
 //! is caught, so a clean scan means something.
 
-mod canary_support;
+// The ring tests' helpers, shared with the `ring` binary.
+#[path = "../ring/support.rs"]
 mod ring_support;
 
 // The example's `main` is not called here: the test runs `walkthrough::run`
 // on a canary ring and a buffer (see `walkthrough_output_whole`).
 #[allow(dead_code, unreachable_pub)]
-#[path = "../../key-model/examples/walkthrough.rs"]
+#[path = "../../../key-model/examples/walkthrough.rs"]
 mod walkthrough;
 
-use std::fmt::Write as _;
 use std::io;
 use std::sync::{Arc, Mutex};
 
-use canary_support::{Outputs, capture_panic, capture_tracing};
+use crate::support::{Outputs, capture_panic, capture_tracing, hex_lower, hex_upper};
 use key_model::ring::{
     BackendError, BackendErrorKind, ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, RootKey,
     SecretBox, StoredKey, WrappedKey,
@@ -446,18 +446,6 @@ impl KeyStore for DownStore {
     }
 }
 
-/// `bytes` in hex, as careless code would log a key.
-fn hex(bytes: &[u8], upper: bool) -> String {
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = if upper {
-            write!(s, "{b:02X}")
-        } else {
-            write!(s, "{b:02x}")
-        };
-        s
-    })
-}
-
 fn down() -> BackendError {
     BackendError::new(BackendErrorKind::Unavailable, "database connection refused")
 }
@@ -822,7 +810,7 @@ fn sink_scans_would_show_a_leak() {
     ring.create_key(&scope("acme"), &name("acme", "audit-export"))
         .unwrap();
     let canary = &canaries.issued()[0].1;
-    let hex = hex(canary.bytes(), false);
+    let hex = hex_lower(canary.bytes());
     let tenant: TenantId = "acme".parse().unwrap();
     let mut out = Outputs::default();
     write_all_sinks(
@@ -913,7 +901,7 @@ fn tracing_of_ring_operations_would_show_a_leak() {
     let ((), field) = capture_tracing(|| tracing::info!(bytes = ?canary.bytes(), "oops"));
     assert!(canaries.find_leak(&field).is_some());
     let ((), span) = capture_tracing(|| {
-        let hex = hex(canary.bytes(), true);
+        let hex = hex_upper(canary.bytes());
         let _span = tracing::info_span!("op", key = %hex).entered();
         tracing::info!("inside");
     });

@@ -3,12 +3,10 @@
 //! the envelope to another tenant, purpose or version, fails; the binary and
 //! text parsers are strict.
 
-mod ring_support;
-
+use crate::support::{name, scope};
 use key_model::{
     Envelope, EnvelopeErrorKind, EnvelopeField, Error, KeyName, KeyRing, KeyVersion, TenantScope,
 };
-use ring_support::{name, scope};
 
 const PLAINTEXT: &[u8] = b"$ sudo systemctl restart nginx";
 const CONTEXT: &[u8] = b"session-42";
