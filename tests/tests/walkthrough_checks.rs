@@ -109,7 +109,11 @@ fn the_ring_check_refuses_material_that_is_not_redacted() {
     let (_ring, dump) = ring_with_two_versions();
     // A byte list anywhere, whatever prints it.
     let bytes = dump.replacen("KeyMaterial([REDACTED])", "KeyMaterial([7, 1, 9])", 1);
-    assert!(check_ring_debug(&bytes, 2).unwrap_err().starts_with("a byte list"));
+    assert!(
+        check_ring_debug(&bytes, 2)
+            .unwrap_err()
+            .starts_with("a byte list")
+    );
     // Material in any other form (hex, say).
     let hex = dump.replacen("KeyMaterial([REDACTED])", "KeyMaterial(0x0701)", 1);
     let err = check_ring_debug(&hex, 2).unwrap_err();
