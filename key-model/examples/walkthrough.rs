@@ -215,6 +215,7 @@ pub fn check_ring_debug(
     dump: &str,
     versions: usize,
 ) -> Result<Vec<(String, String, String)>, String> {
+    const VERSION: &str = "key_ref: KeyRef(\"";
     if let Some(at) = dump
         .as_bytes()
         .windows(2)
@@ -222,7 +223,6 @@ pub fn check_ring_debug(
     {
         return Err(format!("a byte list at offset {at}"));
     }
-    const VERSION: &str = "key_ref: KeyRef(\"";
     let mut found = Vec::new();
     for part in dump.split(VERSION).skip(1) {
         let key_ref = part.split('"').next().unwrap_or_default().to_owned();

@@ -34,7 +34,7 @@ fn markdown_files(dir: &Path, found: &mut Vec<PathBuf>) {
             if name != "target" && !name.starts_with('.') {
                 markdown_files(&path, found);
             }
-        } else if name.ends_with(".md") {
+        } else if path.extension().is_some_and(|ext| ext == "md") {
             found.push(path);
         }
     }
