@@ -1,7 +1,7 @@
 // The canonical boundary type (docs/vn-12.md, The SSH session record): an
 // SSH session recording as the API returns it, exposing which key version
 // encrypted the recording, never the key. The same shape is in the README
-// and the walkthrough; `tests/tests/docs_check.rs` keeps the three equal.
+// and the walkthrough; `tests/tests/docs/record.rs` keeps them equal.
 // Here it is also an export row and an audit record.
 
 // `also` names kinds, not paths: no import is needed for them.
