@@ -1171,7 +1171,7 @@ fn walkthrough_capture_would_show_a_leak() {
     let setup = Rig::new(72);
     let mut output = Vec::new();
     walkthrough::run(&setup.ring, &mut output).unwrap();
-    // The example prints `{ring:#?}`; were the material's `Debug` the bytes,
+    // The example prints the material fragments of `{ring:?}`; were the material's `Debug` the bytes,
     // they would stand where `KeyMaterial([REDACTED])` stands.
     let text = String::from_utf8(output).unwrap();
     let canary = &setup.canaries.issued()[0].1;

@@ -1,7 +1,10 @@
 //! The lifecycle transition table and the fail-closed policy, tested
 //! exhaustively: every (state, primary, transition) and every
-//! (state, primary, operation) against a table written out by hand from the
-//! design contract.
+//! (state, primary, operation) against an expected table stated here, apart
+//! from the library, from the design contract. The expected tables are
+//! match rules: the allowed cells as explicit arms, every other cell refused
+//! by a default arm; the number of allowed cells is pinned as well, so a
+//! rule that allowed one cell too many fails the count too.
 
 use key_model::{
     KeyMetadata, KeyOrigin, KeyRef, KeyState, Operation, StateKind, Timestamp, Transition,
