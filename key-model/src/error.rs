@@ -5,6 +5,7 @@
 
 use core::fmt;
 
+use crate::code::ErrorCode;
 use crate::model::id::error::ParseError;
 use crate::model::lifecycle::TransitionError;
 use crate::model::policy::Refusal;
@@ -46,6 +47,35 @@ pub enum Error {
     PlaintextTooLong,
     /// The key store or the root key failed.
     Backend(BackendError),
+}
+
+impl Error {
+    /// The stable, secret-free code of this error (the wrapped error's
+    /// code for a wrapping variant): what a service puts in a response
+    /// body instead of the message.
+    ///
+    /// ```
+    /// use key_model::{Error, ErrorCode, KeyRef};
+    ///
+    /// let e = Error::from("tenants/acme".parse::<KeyRef>().unwrap_err());
+    /// assert_eq!(e.code(), ErrorCode::InvalidIdentifier);
+    /// assert_eq!(Error::KeyNotFound.code().as_str(), "key_not_found");
+    /// ```
+    pub const fn code(&self) -> ErrorCode {
+        match self {
+            Error::Parse(e) => e.code(),
+            Error::Transition(e) => e.code(),
+            Error::Refused(e) => e.code(),
+            Error::Random => ErrorCode::RandomSourceFailed,
+            Error::KeyNotFound => ErrorCode::KeyNotFound,
+            Error::KeyExists => ErrorCode::KeyExists,
+            Error::VersionsExhausted => ErrorCode::VersionsExhausted,
+            Error::Envelope(e) => e.code(),
+            Error::DecryptionFailed => ErrorCode::DecryptionFailed,
+            Error::PlaintextTooLong => ErrorCode::PlaintextTooLong,
+            Error::Backend(e) => e.code(),
+        }
+    }
 }
 
 impl fmt::Display for Error {

@@ -65,7 +65,7 @@
 //!   wraps, with their details ([`ParseError`], [`ParseErrorKind`],
 //!   [`TransitionError`], [`Refusal`], [`EnvelopeError`],
 //!   [`EnvelopeErrorKind`], [`EnvelopeField`], [`BackendError`],
-//!   [`BackendErrorKind`]);
+//!   [`BackendErrorKind`]), and the stable [`ErrorCode`] of every error;
 //! - [`policy`]: [`policy::check`], the fail-closed decision;
 //! - [`ring`]: the plug points and their backends ([`ring::KeyStore`],
 //!   [`ring::StoredKey`], [`ring::StoredVersion`], [`ring::MemoryKeyStore`],
@@ -83,6 +83,10 @@
 //! error's source, never the wrapped error itself. A chain printer (one
 //! that walks `source()` and joins the messages) shows each message once.
 //! No error carries key material (G8).
+//!
+//! Every error also has a `code()`: an [`ErrorCode`], a stable `snake_case`
+//! string that carries no value and is [`SecretFree`], for a response body
+//! (G10: a published code keeps its meaning).
 
 // `unsafe` (G9): the workspace lint table denies `unsafe_code` in every
 // crate, and every crate root but this one forbids it, which no attribute
@@ -95,6 +99,7 @@
 
 // Where things are: ARCHITECTURE.md at the repository root.
 mod boundary;
+mod code;
 mod error;
 pub mod integrations;
 mod model;
@@ -105,6 +110,7 @@ pub mod testing;
 
 pub use boundary::marker::{ApiDto, AuditDto, EventDto, ExportDto, SecretFree};
 pub use boundary::sink;
+pub use code::ErrorCode;
 pub use error::Error;
 pub use model::id::{
     KeyName, KeyPurpose, KeyRef, KeyVersion, MAX_SLUG_LEN, ParseError, ParseErrorKind, TenantId,

@@ -297,6 +297,7 @@ secret_free_leaf!(
     crate::KeyMetadata,
     crate::Timestamp,
     crate::Operation,
+    crate::ErrorCode,
     // An envelope is ciphertext and its authenticated header (a key
     // reference, a nonce): made to be stored and sent anywhere. Reading what
     // it protects takes the key, a scope and the context. `Plaintext` is

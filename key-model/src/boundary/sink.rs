@@ -29,6 +29,7 @@ use serde::Serialize;
 use serde::ser::SerializeStruct;
 
 use crate::boundary::marker::{ApiDto, AuditDto, EventDto, ExportDto};
+use crate::code::ErrorCode;
 use crate::model::id::TenantId;
 use crate::model::time::Timestamp;
 
@@ -61,6 +62,38 @@ impl SinkError {
             Inner::Json(e) => e.is_io(),
             Inner::Csv(e) => e.is_io_error(),
             Inner::EventType => false,
+        }
+    }
+
+    /// The stable code: [`ErrorCode::SinkIo`] when the writer failed,
+    /// [`ErrorCode::SinkSerialization`] when the value's shape could not be
+    /// written, [`ErrorCode::InvalidEventType`] for an event type.
+    ///
+    /// ```
+    /// use key_model::sink::EventEnvelope;
+    /// use key_model::{ErrorCode, EventDto, KeyRef};
+    ///
+    /// #[derive(Debug, serde::Serialize, EventDto)]
+    /// struct KeyRotated {
+    ///     new_primary: KeyRef,
+    /// }
+    ///
+    /// let tenant = "acme".parse()?;
+    /// let payload = KeyRotated {
+    ///     new_primary: "tenants/acme/keys/billing/versions/2".parse()?,
+    /// };
+    /// let err = EventEnvelope::new(&tenant, "Key Rotated", &payload).unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::InvalidEventType);
+    /// assert_eq!(err.code().as_str(), "invalid_event_type");
+    /// # Ok::<(), key_model::ParseError>(())
+    /// ```
+    pub fn code(&self) -> ErrorCode {
+        if self.is_io() {
+            return ErrorCode::SinkIo;
+        }
+        match &self.inner {
+            Inner::EventType => ErrorCode::InvalidEventType,
+            Inner::Io(_) | Inner::Json(_) | Inner::Csv(_) => ErrorCode::SinkSerialization,
         }
     }
 }

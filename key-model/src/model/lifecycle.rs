@@ -12,6 +12,7 @@
 
 use core::fmt;
 
+use crate::code::ErrorCode;
 use crate::model::id::KeyRef;
 use crate::model::time::Timestamp;
 
@@ -190,6 +191,23 @@ impl fmt::Display for TransitionError {
 }
 
 impl core::error::Error for TransitionError {}
+
+impl TransitionError {
+    /// The stable code.
+    ///
+    /// ```
+    /// use key_model::{ErrorCode, KeyState, Transition};
+    ///
+    /// let e = KeyState::Destroyed.apply(Transition::Enable, false).unwrap_err();
+    /// assert_eq!(e.code(), ErrorCode::TransitionNotAllowed);
+    /// ```
+    pub const fn code(&self) -> ErrorCode {
+        match self {
+            TransitionError::PrimaryCannotBeDisabled => ErrorCode::PrimaryCannotBeDisabled,
+            TransitionError::NotAllowed { .. } => ErrorCode::TransitionNotAllowed,
+        }
+    }
+}
 
 impl KeyState {
     /// The variant, without data.

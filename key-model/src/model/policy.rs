@@ -18,6 +18,7 @@
 
 use core::fmt;
 
+use crate::code::ErrorCode;
 use crate::model::lifecycle::{KeyMetadata, KeyState, StateKind};
 
 /// An operation that needs a key version's material.
@@ -79,6 +80,24 @@ impl Refusal {
     /// is not the primary and the operation was [`Operation::Encrypt`].
     pub fn state(&self) -> StateKind {
         self.state
+    }
+
+    /// The stable code: the state that refused, for every operation.
+    ///
+    /// ```
+    /// use key_model::{policy, ErrorCode, KeyState, Operation};
+    ///
+    /// let refusal = policy::check(Operation::Decrypt, &KeyState::Disabled, false).unwrap_err();
+    /// assert_eq!(refusal.code(), ErrorCode::KeyDisabled);
+    /// ```
+    pub const fn code(&self) -> ErrorCode {
+        match self.state {
+            StateKind::Enabled => ErrorCode::KeyNotPrimary,
+            StateKind::Disabled => ErrorCode::KeyDisabled,
+            StateKind::DestroyScheduled => ErrorCode::KeyDestroyScheduled,
+            StateKind::Destroyed => ErrorCode::KeyDestroyed,
+            StateKind::Unrecognized => ErrorCode::KeyStateUnrecognized,
+        }
     }
 }
 

@@ -3,6 +3,8 @@
 
 use core::fmt;
 
+use crate::code::ErrorCode;
+
 /// What went wrong in a plug point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -43,6 +45,23 @@ impl BackendError {
     /// What went wrong.
     pub fn kind(&self) -> BackendErrorKind {
         self.kind
+    }
+
+    /// The stable code of the kind; never the detail, which a backend
+    /// wrote for its operators.
+    ///
+    /// ```
+    /// use key_model::{BackendError, BackendErrorKind, ErrorCode};
+    ///
+    /// let e = BackendError::new(BackendErrorKind::Corrupt, "row 17 has no nonce");
+    /// assert_eq!(e.code(), ErrorCode::BackendCorrupt);
+    /// ```
+    pub const fn code(&self) -> ErrorCode {
+        match self.kind {
+            BackendErrorKind::Unavailable => ErrorCode::BackendUnavailable,
+            BackendErrorKind::Corrupt => ErrorCode::BackendCorrupt,
+            BackendErrorKind::Unwrap => ErrorCode::BackendUnwrapFailed,
+        }
     }
 }
 

@@ -3,6 +3,8 @@
 
 use core::fmt;
 
+use crate::code::ErrorCode;
+
 /// Why a tenant id, purpose, version, [`KeyName`](crate::KeyName) or
 /// [`KeyRef`](crate::KeyRef) could not be parsed.
 ///
@@ -132,6 +134,18 @@ impl ParseError {
     /// about the whole input (empty, not ASCII).
     pub fn segment(&self) -> Option<usize> {
         self.segment.map(usize::from)
+    }
+
+    /// The stable code: [`ErrorCode::InvalidIdentifier`] for every rule and
+    /// every identifier (the message says which).
+    ///
+    /// ```
+    /// use key_model::{ErrorCode, TenantId};
+    ///
+    /// assert_eq!("Acme".parse::<TenantId>().unwrap_err().code(), ErrorCode::InvalidIdentifier);
+    /// ```
+    pub const fn code(&self) -> ErrorCode {
+        ErrorCode::InvalidIdentifier
     }
 }
 

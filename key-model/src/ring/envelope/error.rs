@@ -3,6 +3,7 @@
 
 use core::fmt;
 
+use crate::code::ErrorCode;
 use crate::model::id::MAX_SLUG_LEN;
 use crate::model::id::error::ParseError;
 use crate::ring::envelope::format::TAG_LEN;
@@ -142,6 +143,11 @@ impl EnvelopeError {
     /// The rule that was broken.
     pub fn kind(&self) -> EnvelopeErrorKind {
         self.kind
+    }
+
+    /// The stable code: [`ErrorCode::MalformedEnvelope`] for every rule.
+    pub const fn code(&self) -> ErrorCode {
+        ErrorCode::MalformedEnvelope
     }
 }
 
