@@ -121,35 +121,11 @@ fn section(out: &mut dyn Write, title: &str) -> io::Result<()> {
     writeln!(out, "\n== {title}")
 }
 
-/// `t` in RFC 3339, UTC (`2025-11-29T07:06:40Z`). Local to the example
-/// until `Timestamp`'s own `Display` prints RFC 3339 (issue 12).
-pub fn rfc3339(t: Timestamp) -> String {
-    let secs = t.unix_seconds();
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Days since 1970-01-01 to a civil date (H. Hinnant's `civil_from_days`),
-    // in unsigned arithmetic: the epoch is the earliest `Timestamp`.
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 /// A state as a person reads it: its stored name, and the time of a
 /// scheduled destruction.
 fn state_text(state: &KeyState) -> String {
     match state {
-        KeyState::DestroyScheduled { at } => format!("destroy_scheduled (at {})", rfc3339(*at)),
+        KeyState::DestroyScheduled { at } => format!("destroy_scheduled (at {at})"),
         other => other.kind().to_string(),
     }
 }
@@ -160,7 +136,7 @@ fn transition_text(transition: Transition) -> String {
         Transition::Disable => "disable".into(),
         Transition::Enable => "enable".into(),
         Transition::ScheduleDestruction { at } => {
-            format!("schedule destruction at {}", rfc3339(at))
+            format!("schedule destruction at {at}")
         }
         Transition::Restore => "restore".into(),
         Transition::Destroy => "destroy".into(),
@@ -433,7 +409,7 @@ fn story(ring: &KeyRing, out: &mut dyn Write) -> Result<(), Box<dyn std::error::
         out,
         "  (started_at {} is {})",
         started_at.unix_seconds(),
-        rfc3339(started_at)
+        started_at
     )?;
     let recording_text = std::str::from_utf8(recording)?;
     let lines: Vec<&str> = recording_text.lines().map(str::trim_end).collect();

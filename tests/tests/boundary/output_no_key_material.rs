@@ -108,11 +108,11 @@ fn time_and_scope() {
     assert_eq!(
         debug(&AT),
         (
-            "Timestamp(1764000000)".to_owned(),
-            "Timestamp(\n    1764000000,\n)".to_owned()
+            "2025-11-24T16:00:00Z".to_owned(),
+            "2025-11-24T16:00:00Z".to_owned()
         )
     );
-    assert_eq!(AT.to_string(), "@1764000000");
+    assert_eq!(AT.to_string(), "2025-11-24T16:00:00Z");
     assert_eq!(json(&AT), "1764000000");
 
     let scope = TenantScope::authorized_by_host("acme".parse().unwrap());
@@ -133,7 +133,7 @@ fn lifecycle() {
         (KeyState::Destroyed, "Destroyed", r#""destroyed""#),
         (
             KeyState::DestroyScheduled { at: AT },
-            "DestroyScheduled { at: Timestamp(1764000000) }",
+            "DestroyScheduled { at: 2025-11-24T16:00:00Z }",
             r#"{"destroy_scheduled":{"at":1764000000}}"#,
         ),
     ];
@@ -143,7 +143,7 @@ fn lifecycle() {
     }
     assert_eq!(
         format!("{:#?}", KeyState::DestroyScheduled { at: AT }),
-        "DestroyScheduled {\n    at: Timestamp(\n        1764000000,\n    ),\n}"
+        "DestroyScheduled {\n    at: 2025-11-24T16:00:00Z,\n}"
     );
 
     let unknown: KeyState = serde_json::from_str(r#""quarantined""#).unwrap();
@@ -179,8 +179,8 @@ fn lifecycle() {
     assert_eq!(
         debug(&Transition::ScheduleDestruction { at: AT }),
         (
-            "ScheduleDestruction { at: Timestamp(1764000000) }".to_owned(),
-            "ScheduleDestruction {\n    at: Timestamp(\n        1764000000,\n    ),\n}".to_owned()
+            "ScheduleDestruction { at: 2025-11-24T16:00:00Z }".to_owned(),
+            "ScheduleDestruction {\n    at: 2025-11-24T16:00:00Z,\n}".to_owned()
         )
     );
     assert_eq!(format!("{:?}", Transition::MakePrimary), "MakePrimary");
@@ -201,8 +201,8 @@ fn lifecycle() {
     assert_eq!(
         debug(&meta),
         (
-            r#"KeyMetadata { key_ref: KeyRef("tenants/acme/keys/audit-export/versions/3"), state: DestroyScheduled { at: Timestamp(1764000000) }, origin: PlatformManaged, created_at: Timestamp(1764000000), primary: false }"#.to_owned(),
-            "KeyMetadata {\n    key_ref: KeyRef(\"tenants/acme/keys/audit-export/versions/3\"),\n    state: DestroyScheduled {\n        at: Timestamp(\n            1764000000,\n        ),\n    },\n    origin: PlatformManaged,\n    created_at: Timestamp(\n        1764000000,\n    ),\n    primary: false,\n}".to_owned()
+            r#"KeyMetadata { key_ref: KeyRef("tenants/acme/keys/audit-export/versions/3"), state: DestroyScheduled { at: 2025-11-24T16:00:00Z }, origin: PlatformManaged, created_at: 2025-11-24T16:00:00Z, primary: false }"#.to_owned(),
+            "KeyMetadata {\n    key_ref: KeyRef(\"tenants/acme/keys/audit-export/versions/3\"),\n    state: DestroyScheduled {\n        at: 2025-11-24T16:00:00Z,\n    },\n    origin: PlatformManaged,\n    created_at: 2025-11-24T16:00:00Z,\n    primary: false,\n}".to_owned()
         )
     );
     assert_eq!(
