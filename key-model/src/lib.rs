@@ -73,7 +73,8 @@
 //!   `secrecy` types a root key uses), and the envelope format's constants;
 //! - [`sink`]: the sinks and their [`sink::SinkError`];
 //! - `testing` (feature `testing`): the leak canaries;
-//! - [`integrations`]: the place of the optional integrations (none yet).
+//! - [`integrations`]: the optional integrations with other crates, one
+//!   module per feature (see `docs/ecosystem.md`).
 //!
 //! # Errors
 //!

@@ -95,7 +95,7 @@ proptest! {
 
 /// Each rejected input, the error kind it must give, the segment it must
 /// name (`None` for errors about the whole input), and the exact message.
-const REJECTED_KEY_REFS: &[(&str, ParseErrorKind, Option<usize>, &str)] = &[
+pub(crate) const REJECTED_KEY_REFS: &[(&str, ParseErrorKind, Option<usize>, &str)] = &[
     (
         "",
         ParseErrorKind::Empty,

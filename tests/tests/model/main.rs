@@ -1,5 +1,9 @@
 //! The key model's value types: identifiers (strict parsing, canonical
-//! text) and the lifecycle transition table with the fail-closed policy.
+//! text) and the lifecycle transition table with the fail-closed policy,
+//! and the same rules through the database integrations.
 
 mod identifiers;
 mod lifecycle;
+// The integrations that read the model from a database (features
+// `rusqlite`, `postgres`, `sqlx`): strict parsing on the way in.
+mod sql;
