@@ -22,8 +22,10 @@
 //! never the value. An unknown state name reads as the fail-closed
 //! [`KeyState::Unrecognized`](crate::KeyState::Unrecognized), as serde does.
 
-#[cfg(feature = "rusqlite")]
+#[cfg(any(feature = "rusqlite", feature = "postgres"))]
 mod sql;
 
+#[cfg(feature = "postgres")]
+pub mod postgres;
 #[cfg(feature = "rusqlite")]
 pub mod rusqlite;

@@ -155,3 +155,111 @@ mod rusqlite_rows {
         assert_eq!(read::<String>(&db, "state").unwrap(), "quarantined");
     }
 }
+
+/// postgres-types' traits, called as the driver calls them: a parameter is
+/// written into a buffer, a column is read from the bytes the server sent
+/// (text and integers in the binary format). No server is needed to check
+/// what key-model decides.
+mod postgres_values {
+    use bytes::BytesMut;
+    use postgres_types::{FromSql, ToSql, Type};
+
+    use super::*;
+
+    fn write<T: ToSql>(value: &T, ty: &Type) -> Vec<u8> {
+        let mut buf = BytesMut::new();
+        value.to_sql_checked(ty, &mut buf).unwrap();
+        buf.to_vec()
+    }
+
+    #[test]
+    fn every_type_round_trips_through_a_value() {
+        let key_ref: KeyRef = "tenants/acme/keys/billing/versions/4294967295"
+            .parse()
+            .unwrap();
+        for ty in [Type::TEXT, Type::VARCHAR] {
+            let raw = write(&key_ref, &ty);
+            assert_eq!(raw, key_ref.to_string().as_bytes());
+            assert_eq!(KeyRef::from_sql(&ty, &raw).unwrap(), key_ref);
+            let raw = write(&key_ref.name(), &ty);
+            assert_eq!(KeyName::from_sql(&ty, &raw).unwrap(), key_ref.name());
+            let raw = write(key_ref.tenant(), &ty);
+            assert_eq!(TenantId::from_sql(&ty, &raw).unwrap(), *key_ref.tenant());
+            let raw = write(key_ref.purpose(), &ty);
+            assert_eq!(KeyPurpose::from_sql(&ty, &raw).unwrap(), *key_ref.purpose());
+            for state in states() {
+                let raw = write(&state, &ty);
+                assert_eq!(KeyState::from_sql(&ty, &raw).unwrap(), state);
+            }
+        }
+        let raw = write(&key_ref.version(), &Type::INT8);
+        assert_eq!(raw, i64::from(u32::MAX).to_be_bytes());
+        assert_eq!(
+            KeyVersion::from_sql(&Type::INT8, &raw).unwrap(),
+            key_ref.version()
+        );
+        // An INTEGER column holds a version up to i32::MAX, no further.
+        let small = KeyVersion::new(7).unwrap();
+        let raw = write(&small, &Type::INT4);
+        assert_eq!(KeyVersion::from_sql(&Type::INT4, &raw).unwrap(), small);
+        let mut buf = BytesMut::new();
+        let Err(err) = key_ref.version().to_sql_checked(&Type::INT4, &mut buf) else {
+            panic!("u32::MAX fits no INTEGER column");
+        };
+        assert_eq!(
+            err.to_string(),
+            "the column does not hold a canonical key version"
+        );
+        // Types that hold none of these are refused before any bytes are read.
+        assert!(!<KeyRef as FromSql>::accepts(&Type::INT8));
+        assert!(!<KeyVersion as FromSql>::accepts(&Type::TEXT));
+    }
+
+    #[test]
+    fn a_value_cannot_smuggle_a_non_canonical_reference() {
+        for &(input, ..) in REJECTED_KEY_REFS {
+            let err = KeyRef::from_sql(&Type::TEXT, input.as_bytes()).expect_err(input);
+            assert_eq!(
+                err.to_string(),
+                "the column does not hold a canonical key reference"
+            );
+        }
+        for secret in SECRET_LIKE {
+            for err in [
+                KeyRef::from_sql(&Type::TEXT, secret.as_bytes()).unwrap_err(),
+                TenantId::from_sql(&Type::TEXT, secret.as_bytes()).unwrap_err(),
+                KeyState::from_sql(
+                    &Type::TEXT,
+                    format!("{{\"destroy_scheduled\":{{\"at\":\"{secret}\"}}}}").as_bytes(),
+                )
+                .unwrap_err(),
+            ] {
+                assert!(!err.to_string().contains(secret), "{err}");
+            }
+        }
+        let err = KeyRef::from_sql(&Type::TEXT, b"tenants/\xff/keys/a/versions/1").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the column does not hold a canonical key reference"
+        );
+        for n in [0_i64, -1, i64::from(u32::MAX) + 1] {
+            let err = KeyVersion::from_sql(&Type::INT8, &n.to_be_bytes()).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "the column does not hold a canonical key version"
+            );
+        }
+        let err = KeyVersion::from_sql(&Type::INT8, b"short").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the column does not hold a canonical key version"
+        );
+    }
+
+    #[test]
+    fn an_unknown_state_reads_as_unrecognized() {
+        let state = KeyState::from_sql(&Type::TEXT, b"quarantined").unwrap();
+        assert!(matches!(state, KeyState::Unrecognized(_)));
+        assert_eq!(write(&state, &Type::TEXT), b"quarantined");
+    }
+}
