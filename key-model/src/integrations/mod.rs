@@ -25,7 +25,14 @@
 #[cfg(any(feature = "rusqlite", feature = "postgres"))]
 mod sql;
 
+#[cfg(any(feature = "utoipa", feature = "schemars"))]
+mod schema;
+
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "rusqlite")]
 pub mod rusqlite;
+#[cfg(feature = "schemars")]
+pub mod schemars;
+#[cfg(feature = "utoipa")]
+pub mod utoipa;

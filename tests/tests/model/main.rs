@@ -7,3 +7,6 @@ mod lifecycle;
 // The integrations that read the model from a database (features
 // `rusqlite`, `postgres`, `sqlx`): strict parsing on the way in.
 mod sql;
+// The schema integrations (features `schemars`, `utoipa`), checked
+// against the parser.
+mod schemas;
