@@ -113,6 +113,9 @@ pub use boundary::marker::{ApiDto, AuditDto, EventDto, ExportDto, SecretFree};
 pub use boundary::sink;
 pub use code::ErrorCode;
 pub use error::Error;
+/// axum responses through the API sink (feature `axum`).
+#[cfg(feature = "axum")]
+pub use integrations::axum;
 pub use model::id::{
     KeyName, KeyPurpose, KeyRef, KeyVersion, MAX_SLUG_LEN, ParseError, ParseErrorKind, TenantId,
 };

@@ -28,6 +28,9 @@ mod sql;
 #[cfg(any(feature = "utoipa", feature = "schemars"))]
 mod schema;
 
+#[cfg(feature = "axum")]
+#[doc(hidden)] // Documented where it is used, as `key_model::axum`.
+pub mod axum;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "rusqlite")]

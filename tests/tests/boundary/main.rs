@@ -2,6 +2,7 @@
 //! (G4), the optional `SecretFree` impls for other crates' types, and the
 //! exact text every public type and error prints (G8).
 
+mod axum;
 mod error_codes;
 mod output_no_key_material;
 mod redact;

@@ -1,0 +1,282 @@
+//! axum 0.8 (feature `axum`): responses that leave through the sinks.
+//!
+//! - [`ApiJson`] is the response body of a handler, built as
+//!   `ApiJson(value)` like `axum::Json` (or by `From`), for an [`ApiDto`]
+//!   only. Its body is written by [`sink::api_json`](crate::sink::api_json),
+//!   with `content-type: application/json`; the status is settable
+//!   ([`ApiJson::with_status`], or axum's `(StatusCode, ApiJson(value))`).
+//! - [`Problem`] is an RFC 9457 `application/problem+json` response for an
+//!   error. Its body carries the error's stable [`ErrorCode`] and the code's
+//!   fixed message, never a formatted value: `key_model::Error` and the
+//!   other errors of the crate turn into one (`impl IntoResponse for
+//!   Error`), so a handler returns `Result<ApiJson<T>, key_model::Error>`.
+//!
+//! The trait implemented is axum-core's `IntoResponse`, which axum
+//! re-exports as `axum::response::IntoResponse`: this feature pulls no
+//! router and no server.
+//!
+//! ```
+//! use axum::http::StatusCode;
+//! use axum::response::IntoResponse;
+//! use key_model::axum::{ApiJson, WithStatus};
+//! use key_model::{ApiDto, KeyRef};
+//!
+//! #[derive(serde::Serialize, ApiDto)]
+//! struct SessionResponse {
+//!     encryption_key_ref: KeyRef,
+//! }
+//!
+//! async fn create(key_ref: KeyRef) -> Result<WithStatus<SessionResponse>, key_model::Error> {
+//!     Ok(ApiJson(SessionResponse { encryption_key_ref: key_ref }).with_status(StatusCode::CREATED))
+//! }
+//!
+//! let response = ApiJson(SessionResponse {
+//!     encryption_key_ref: "tenants/acme/keys/billing/versions/1".parse()?,
+//! })
+//! .into_response();
+//! assert_eq!(response.headers()["content-type"], "application/json");
+//!
+//! let problem = key_model::Error::KeyNotFound.into_response();
+//! assert_eq!(problem.status(), StatusCode::NOT_FOUND);
+//! assert_eq!(problem.headers()["content-type"], "application/problem+json");
+//! # let _ = create;
+//! # Ok::<(), key_model::ParseError>(())
+//! ```
+//!
+//! A service makes `axum::Json` a lint error, so that the sinks are the only
+//! way out: in its `clippy.toml`,
+//!
+//! ```toml
+//! disallowed-types = [
+//!     { path = "axum::Json", reason = "responses go through key_model::axum::ApiJson" },
+//! ]
+//! ```
+//!
+//! (`examples/axum-service` in the repository is such a service, and its
+//! clippy run proves the lint fires.)
+
+use axum_core::body::Body;
+use axum_core::response::{IntoResponse, Response};
+use http::StatusCode;
+use http::header::{CONTENT_TYPE, HeaderValue};
+use serde::Serialize;
+
+use crate::boundary::marker::ApiDto;
+use crate::boundary::sink::{SinkError, api_json};
+use crate::code::ErrorCode;
+use crate::error::Error;
+use crate::model::id::error::ParseError;
+use crate::model::lifecycle::TransitionError;
+use crate::model::policy::Refusal;
+use crate::ring::backend::BackendError;
+use crate::ring::envelope::error::EnvelopeError;
+
+/// A JSON response body that only an [`ApiDto`] can be: written by
+/// [`sink::api_json`](crate::sink::api_json), sent with
+/// `content-type: application/json` and status 200 unless set.
+///
+/// A type that did not derive `ApiDto` does not compile here, whatever it
+/// holds:
+///
+/// ```compile_fail,E0277
+/// #[derive(serde::Serialize)]
+/// struct Internal {
+///     id: u64,
+/// }
+///
+/// let _ = key_model::axum::ApiJson(Internal { id: 1 }); // not an ApiDto
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiJson<T: ApiDto + Serialize>(pub T);
+
+impl<T: ApiDto + Serialize> ApiJson<T> {
+    /// This body with another status than 200 (axum's `(StatusCode,
+    /// ApiJson(value))` does the same).
+    pub fn with_status(self, status: StatusCode) -> WithStatus<T> {
+        WithStatus { status, body: self }
+    }
+}
+
+impl<T: ApiDto + Serialize> From<T> for ApiJson<T> {
+    fn from(value: T) -> Self {
+        ApiJson(value)
+    }
+}
+
+/// An [`ApiJson`] body with its status, from [`ApiJson::with_status`].
+#[derive(Debug, Clone, Copy)]
+pub struct WithStatus<T: ApiDto + Serialize> {
+    status: StatusCode,
+    body: ApiJson<T>,
+}
+
+fn respond(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// The sink writes the body; a value the sink cannot write (a map with
+/// non-string keys) is a `500` problem with the code `sink_serialization`.
+impl<T: ApiDto + Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        WithStatus {
+            status: StatusCode::OK,
+            body: self,
+        }
+        .into_response()
+    }
+}
+
+impl<T: ApiDto + Serialize> IntoResponse for WithStatus<T> {
+    fn into_response(self) -> Response {
+        match api_json(&self.body.0) {
+            Ok(body) => respond(self.status, "application/json", body),
+            Err(e) => Problem::from(&e).into_response(),
+        }
+    }
+}
+
+/// An RFC 9457 problem response for an error: `application/problem+json`
+/// with the HTTP status, its reason as `title`, the code's fixed sentence
+/// as `detail`, and the stable `code` as an extension member.
+///
+/// ```
+/// use axum::http::StatusCode;
+/// use key_model::ErrorCode;
+/// use key_model::axum::Problem;
+///
+/// let problem = Problem::from(ErrorCode::KeyDisabled);
+/// assert_eq!(problem.status(), StatusCode::CONFLICT);
+/// assert_eq!(
+///     problem.body(),
+///     br#"{"type":"about:blank","title":"Conflict","status":409,"detail":"the key version is disabled","code":"key_disabled"}"#,
+/// );
+/// ```
+///
+/// Nothing in the body comes from the error's value: not its message, not
+/// a segment, a state's name or a backend's detail. The status follows the
+/// code (`key_not_found` is 404, `invalid_identifier` 400, a refusal 409, a
+/// backend that cannot be reached 503, what the caller cannot fix 500);
+/// [`Problem::new`] sets another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Problem {
+    status: StatusCode,
+    code: ErrorCode,
+}
+
+impl Problem {
+    /// A problem with `code` and a status of the caller's choice.
+    pub const fn new(status: StatusCode, code: ErrorCode) -> Problem {
+        Problem { status, code }
+    }
+
+    /// The HTTP status.
+    pub const fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The stable code the body carries.
+    pub const fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The response body, as sent.
+    pub fn body(&self) -> Vec<u8> {
+        #[derive(Serialize)]
+        struct Body {
+            #[serde(rename = "type")]
+            kind: &'static str,
+            title: &'static str,
+            status: u16,
+            detail: &'static str,
+            code: ErrorCode,
+        }
+        let body = Body {
+            kind: "about:blank",
+            // With `about:blank`, RFC 9457 asks for the status's phrase.
+            title: self.status.canonical_reason().unwrap_or("Error"),
+            status: self.status.as_u16(),
+            detail: self.code.message(),
+            code: self.code,
+        };
+        // Static strings and a number: serializing them cannot fail.
+        serde_json::to_vec(&body).unwrap_or_default()
+    }
+}
+
+/// The status a code maps to by default.
+const fn status_of(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::InvalidIdentifier
+        | ErrorCode::MalformedEnvelope
+        | ErrorCode::DecryptionFailed => StatusCode::BAD_REQUEST,
+        ErrorCode::KeyNotFound => StatusCode::NOT_FOUND,
+        ErrorCode::PrimaryCannotBeDisabled
+        | ErrorCode::TransitionNotAllowed
+        | ErrorCode::KeyNotPrimary
+        | ErrorCode::KeyDisabled
+        | ErrorCode::KeyDestroyScheduled
+        | ErrorCode::KeyDestroyed
+        | ErrorCode::KeyStateUnrecognized
+        | ErrorCode::KeyExists
+        | ErrorCode::VersionsExhausted => StatusCode::CONFLICT,
+        ErrorCode::PlaintextTooLong => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::BackendUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::RandomSourceFailed
+        | ErrorCode::BackendCorrupt
+        | ErrorCode::BackendUnwrapFailed
+        | ErrorCode::SinkIo
+        | ErrorCode::SinkSerialization
+        | ErrorCode::InvalidEventType => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl From<ErrorCode> for Problem {
+    fn from(code: ErrorCode) -> Self {
+        Problem::new(status_of(code), code)
+    }
+}
+
+/// `From` the crate's errors, by reference and by value: each keeps only
+/// its code.
+macro_rules! problem_from {
+    ($($error:ty),+) => {$(
+        impl From<&$error> for Problem {
+            fn from(e: &$error) -> Self {
+                Problem::from(e.code())
+            }
+        }
+
+        impl From<$error> for Problem {
+            fn from(e: $error) -> Self {
+                Problem::from(e.code())
+            }
+        }
+
+        impl IntoResponse for $error {
+            fn into_response(self) -> Response {
+                Problem::from(self.code()).into_response()
+            }
+        }
+    )+};
+}
+
+problem_from!(
+    Error,
+    ParseError,
+    TransitionError,
+    Refusal,
+    EnvelopeError,
+    BackendError,
+    SinkError
+);
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        respond(self.status, "application/problem+json", self.body())
+    }
+}
