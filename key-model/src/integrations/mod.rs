@@ -22,7 +22,7 @@
 //! never the value. An unknown state name reads as the fail-closed
 //! [`KeyState::Unrecognized`](crate::KeyState::Unrecognized), as serde does.
 
-#[cfg(any(feature = "rusqlite", feature = "postgres"))]
+#[cfg(any(feature = "rusqlite", feature = "postgres", feature = "sqlx"))]
 mod sql;
 
 #[cfg(any(feature = "utoipa", feature = "schemars"))]
@@ -37,5 +37,7 @@ pub mod postgres;
 pub mod rusqlite;
 #[cfg(feature = "schemars")]
 pub mod schemars;
+#[cfg(feature = "sqlx")]
+pub mod sqlx;
 #[cfg(feature = "utoipa")]
 pub mod utoipa;

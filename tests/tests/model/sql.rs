@@ -263,3 +263,53 @@ mod postgres_values {
         assert_eq!(write(&state, &Type::TEXT), b"quarantined");
     }
 }
+
+/// sqlx for Postgres: what a bound parameter sends, and which column types
+/// each type reads. (sqlx has no public way to make a `PgValueRef` without
+/// a server, so decoding is the same text read and strict parser the
+/// rusqlite and postgres tests above exercise, `integrations/sql.rs`.)
+mod sqlx_values {
+    use sqlx::postgres::{PgArgumentBuffer, PgTypeInfo, Postgres};
+    use sqlx::{Encode, Type};
+
+    use super::*;
+
+    fn sent<T: for<'q> Encode<'q, Postgres>>(value: &T) -> Vec<u8> {
+        let mut buf = PgArgumentBuffer::default();
+        let _ = Encode::<Postgres>::encode_by_ref(value, &mut buf).unwrap();
+        buf.to_vec()
+    }
+
+    #[test]
+    fn parameters_are_the_column_forms() {
+        let key_ref: KeyRef = "tenants/acme/keys/billing/versions/4294967295"
+            .parse()
+            .unwrap();
+        assert_eq!(sent(&key_ref), key_ref.to_string().as_bytes());
+        assert_eq!(sent(&key_ref.name()), b"tenants/acme/keys/billing");
+        assert_eq!(sent(key_ref.tenant()), b"acme");
+        assert_eq!(sent(key_ref.purpose()), b"billing");
+        assert_eq!(sent(&key_ref.version()), i64::from(u32::MAX).to_be_bytes());
+        assert_eq!(sent(&KeyState::Enabled), b"enabled");
+        assert_eq!(
+            sent(&states()[2]),
+            br#"{"destroy_scheduled":{"at":1796725328}}"#
+        );
+    }
+
+    #[test]
+    fn each_type_reads_only_its_column_types() {
+        let text = PgTypeInfo::with_name("TEXT");
+        let varchar = PgTypeInfo::with_name("VARCHAR");
+        let int8 = PgTypeInfo::with_name("INT8");
+        assert!(<KeyRef as Type<Postgres>>::compatible(&text));
+        assert!(<KeyRef as Type<Postgres>>::compatible(&varchar));
+        assert!(<KeyState as Type<Postgres>>::compatible(&text));
+        assert!(!<KeyRef as Type<Postgres>>::compatible(&int8));
+        assert!(<KeyVersion as Type<Postgres>>::compatible(&int8));
+        assert!(!<KeyVersion as Type<Postgres>>::compatible(&text));
+        assert!(!<TenantId as Type<Postgres>>::compatible(&int8));
+        assert!(!<KeyName as Type<Postgres>>::compatible(&int8));
+        assert!(!<KeyPurpose as Type<Postgres>>::compatible(&int8));
+    }
+}
