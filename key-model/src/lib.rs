@@ -186,13 +186,6 @@ pub mod __private {
 /// ```
 struct CanariesOnlyWithTesting;
 
-// The leak-canary guide's example for service authors is compiled and run
-// as a doctest.
-#[cfg(all(doctest, feature = "testing"))]
-#[doc = include_str!("../../docs/leak-canaries.md")]
-struct LeakCanaryGuideDoctests;
-
-// The README's examples are compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct ReadmeDoctests;
+// The README's and the leak-canary guide's examples are doctests of the
+// (unpublished) tests crate, `tests/src/lib.rs`: they live outside this
+// package, so `include_str!` here would break the published crate.
