@@ -16,7 +16,29 @@ use crate::ring::envelope::error::EnvelopeError;
 ///
 /// `#[non_exhaustive]` (G10): key ring and bring-your-own-key errors are
 /// added as variants without breaking callers. No variant carries key
-/// material (G8).
+/// material (G8). A log gets its message; a response body gets its
+/// [`code`](Error::code), which never carries a value.
+///
+/// ```
+/// use key_model::{Error, ErrorCode, KeyRef};
+///
+/// fn parse(text: &str) -> Result<KeyRef, Error> {
+///     Ok(text.parse()?) // a `ParseError` converts with `?`
+/// }
+///
+/// let err = parse("tenants/acme/keys/billing/versions/0").unwrap_err();
+/// assert!(matches!(err, Error::Parse(_)));
+/// assert_eq!(
+///     err.to_string(),
+///     "invalid key reference at segment 6 (version): version must not be 0",
+/// );
+/// assert_eq!(err.code(), ErrorCode::InvalidIdentifier);
+/// match err {
+///     Error::KeyNotFound => { /* 404 */ }
+///     // The enum is open: new variants are added without a major version.
+///     _ => { /* the code says what to answer */ }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {

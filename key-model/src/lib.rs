@@ -46,8 +46,34 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! The main flow: a response type derives [`ApiDto`] (which proves every
+//! field secret-free) and leaves through a [`sink`]; a field that could
+//! hold key material would not compile.
+//!
+//! ```
+//! use key_model::{ApiDto, KeyRef};
+//!
+//! #[derive(serde::Serialize, ApiDto)]
+//! struct SessionResponse {
+//!     session_id: String,
+//!     encryption_key_ref: KeyRef, // a reference to the key, never the key
+//! }
+//!
+//! let body = key_model::sink::api_json(&SessionResponse {
+//!     session_id: "sess_01HZX4".into(),
+//!     encryption_key_ref: "tenants/acme/keys/ssh-session-recording/versions/3".parse()?,
+//! })?;
+//! assert_eq!(
+//!     body,
+//!     br#"{"session_id":"sess_01HZX4","encryption_key_ref":"tenants/acme/keys/ssh-session-recording/versions/3"}"#,
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! The guarantees, their mechanisms and their limits are written down in
-//! `docs/guarantees.md`.
+//! `docs/guarantees.md` in the repository (not part of this package).
+//! Integrations with axum, utoipa, schemars, rusqlite, postgres and sqlx
+//! are optional features (see [`integrations`]).
 //!
 //! # Public surface
 //!

@@ -40,6 +40,21 @@ use crate::model::time::Timestamp;
 /// crate's convention: each message once in a chain). A serialization error comes from
 /// a DTO's own `Serialize` (a map with non-string keys in JSON, a nested
 /// struct in a CSV row) and describes the shape, not the values.
+///
+/// ```
+/// use key_model::{ApiDto, ErrorCode};
+///
+/// #[derive(serde::Serialize, ApiDto)]
+/// struct Counts {
+///     // JSON object keys must be strings: a tuple key cannot be written.
+///     by_pair: std::collections::BTreeMap<(u8, u8), u64>,
+/// }
+///
+/// let err = key_model::sink::api_json(&Counts { by_pair: [((1, 2), 3)].into() }).unwrap_err();
+/// assert!(!err.is_io());
+/// assert_eq!(err.code(), ErrorCode::SinkSerialization);
+/// assert!(err.to_string().starts_with("sink could not write JSON: "));
+/// ```
 #[derive(Debug)]
 pub struct SinkError {
     inner: Inner,

@@ -117,6 +117,26 @@ const DESTROY_SCHEDULED: &str = "destroy_scheduled";
 const DESTROYED: &str = "destroyed";
 
 /// A change to a key version's lifecycle state.
+///
+/// A transition applies to a state only from the states its variant names;
+/// any other start is a [`TransitionError`], and `Destroyed` is terminal.
+///
+/// ```
+/// use key_model::{KeyState, Timestamp, Transition, TransitionError};
+///
+/// let at = Timestamp::from_unix_seconds(1_796_725_328);
+/// let state = KeyState::Enabled.apply(Transition::Disable, false)?;
+/// let state = state.apply(Transition::ScheduleDestruction { at }, false)?;
+/// assert_eq!(state, KeyState::DestroyScheduled { at });
+/// let state = state.apply(Transition::Destroy, false)?;
+/// assert!(state.apply(Transition::Enable, false).is_err()); // terminal
+/// // The primary version cannot be disabled: make another primary first.
+/// assert_eq!(
+///     KeyState::Enabled.apply(Transition::Disable, true),
+///     Err(TransitionError::PrimaryCannotBeDisabled),
+/// );
+/// # Ok::<(), TransitionError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Transition {

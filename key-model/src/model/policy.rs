@@ -22,6 +22,23 @@ use crate::code::ErrorCode;
 use crate::model::lifecycle::{KeyMetadata, KeyState, StateKind};
 
 /// An operation that needs a key version's material.
+///
+/// What the [policy](crate::policy::check) decides about: the same state
+/// allows one operation and refuses another.
+///
+/// ```
+/// use key_model::{policy, KeyState, Operation};
+///
+/// // An enabled version that is no longer the primary still decrypts, but
+/// // encrypts nothing new.
+/// let allowed: Vec<Operation> = Operation::ALL
+///     .iter()
+///     .copied()
+///     .filter(|&op| policy::check(op, &KeyState::Enabled, false).is_ok())
+///     .collect();
+/// assert_eq!(allowed, [Operation::Decrypt, Operation::ReEncrypt, Operation::LoadMaterial]);
+/// assert_eq!(Operation::ReEncrypt.to_string(), "re-encrypt");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Operation {
@@ -63,7 +80,18 @@ impl fmt::Display for Operation {
     }
 }
 
-/// Why the policy refused an operation.
+/// Why the policy refused an operation: the operation and the state that
+/// refused it, never anything of the key.
+///
+/// ```
+/// use key_model::{policy, ErrorCode, KeyState, Operation, StateKind};
+///
+/// let refusal = policy::check(Operation::Encrypt, &KeyState::Enabled, false).unwrap_err();
+/// assert_eq!(refusal.operation(), Operation::Encrypt);
+/// assert_eq!(refusal.state(), StateKind::Enabled);
+/// assert_eq!(refusal.to_string(), "encrypt refused: key version is not the primary");
+/// assert_eq!(refusal.code(), ErrorCode::KeyNotPrimary);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Refusal {
     operation: Operation,
