@@ -428,9 +428,10 @@ pub struct KeyMetadata {
 
 /// What serde's derive accepted for [`KeyMetadata`] (a map, unknown members
 /// ignored, or a sequence of the five fields), kept as it was. Each field's
-/// own `Deserialize` never quotes its input (`primary` is guarded here);
-/// what is left to the guard around it are serde's messages about the
-/// container (an unknown shape, a missing or repeated field).
+/// own `Deserialize` never quotes its input (`primary` is guarded here), a
+/// missing field is named by key-model, and what is left to the guard
+/// around it are serde's messages about the container (a wrong shape, a
+/// repeated field).
 #[derive(serde::Deserialize)]
 #[serde(rename = "KeyMetadata")]
 struct MetadataForm {
