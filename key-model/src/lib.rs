@@ -68,11 +68,13 @@
 //!   [`BackendErrorKind`]);
 //! - [`policy`]: [`policy::check`], the fail-closed decision;
 //! - [`ring`]: the plug points and their backends ([`ring::KeyStore`],
-//!   [`ring::StoredKey`], [`ring::StoredVersion`], [`ring::MemoryKeyStore`],
+//!   [`ring::StoredKey`], [`ring::StoredVersion`], [`ring::Revision`],
+//!   [`ring::MemoryKeyStore`],
 //!   [`ring::RootKey`], [`ring::WrappedKey`], [`ring::MemoryRootKey`], the
 //!   `secrecy` types a root key uses), and the envelope format's constants;
 //! - [`sink`]: the sinks and their [`sink::SinkError`];
-//! - `testing` (feature `testing`): the leak canaries;
+//! - `testing` (feature `testing`): the leak canaries, and the store
+//!   conformance suite (`testing::conformance`);
 //! - [`integrations`]: the place of the optional integrations (none yet).
 //!
 //! # Errors

@@ -48,8 +48,12 @@
 //! canaries.assert_no_leak(format!("{ring:?} {sealed} {sealed:?}"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! [`conformance`] holds the store conformance suite: what every
+//! [`KeyStore`](crate::ring::KeyStore) must do for the key ring.
 
 mod canary;
+pub mod conformance;
 mod keys;
 
 pub use canary::{Canary, Encoding, Leak, assert_no_leak, find_leak};
