@@ -73,8 +73,9 @@
 //!   [`ring::RootKey`], [`ring::WrappedKey`], [`ring::MemoryRootKey`], the
 //!   `secrecy` types a root key uses), and the envelope format's constants;
 //! - [`sink`]: the sinks and their [`sink::SinkError`];
-//! - `testing` (feature `testing`): the leak canaries, and the store
-//!   conformance suite (`testing::conformance`);
+//! - `testing` (feature `testing`): the leak canaries, and the plug points'
+//!   conformance suites (`testing::run_store_conformance`,
+//!   `testing::root_key_conformance`);
 //! - [`integrations`]: the place of the optional integrations (none yet).
 //!
 //! # Errors

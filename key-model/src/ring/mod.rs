@@ -20,7 +20,7 @@ pub(crate) mod store;
 
 pub use envelope::{FORMAT_V1, MAX_PLAINTEXT_LEN, NONCE_LEN, TAG_LEN};
 pub use root::memory::MemoryRootKey;
-pub use root::{RootKey, WrappedKey};
+pub use root::{RingCall, RootKey, WrappedKey};
 /// The secret box and its accessors that [`RootKey`] implementations use
 /// (re-exported so that they need not depend on the same `secrecy`).
 pub use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox};

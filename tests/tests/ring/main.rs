@@ -16,5 +16,6 @@ mod fail_closed;
 mod fuzz;
 mod instances;
 mod lifecycle;
+mod root_conformance;
 mod stores;
 mod support;

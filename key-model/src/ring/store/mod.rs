@@ -170,7 +170,7 @@ impl Revision {
 ///
 /// A store keeps records exactly: what [`KeyStore::load`] returns is equal
 /// to what was saved, a state it does not know included. It never sees
-/// unwrapped material. `key_model::testing::conformance` (feature
+/// unwrapped material. `key_model::testing::run_store_conformance` (feature
 /// `testing`) checks all of this against any store.
 pub trait KeyStore: Send + Sync {
     /// The record of `name` and its revision, if the key exists.

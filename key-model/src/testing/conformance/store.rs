@@ -8,7 +8,7 @@
 //!
 //! ```
 //! use key_model::ring::MemoryKeyStore;
-//! use key_model::testing::conformance::{STORE_BEHAVIOURS, run_store_conformance};
+//! use key_model::testing::{STORE_BEHAVIOURS, run_store_conformance};
 //!
 //! run_store_conformance(MemoryKeyStore::new);
 //! assert!(STORE_BEHAVIOURS.len() >= 10);
