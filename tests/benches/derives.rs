@@ -7,15 +7,15 @@
 //!   JSON with `serde_json::to_writer` into a reused `Vec<u8>`;
 //! - `boundary`: the same JSON write of a DTO with `ApiDto` against its twin
 //!   without it, which must cost the same (the derive emits no run-time
-//!   code; `benches/zero-cost.sh` checks the binaries).
+//!   code; `scripts/bench/zero-cost.sh` checks the binaries).
 //!
 //! The buffers are cleared, not reallocated, so the figures are the
 //! formatting and serialization paths alone.
 //!
 //! Run: `cargo bench -p key-model-tests --bench derives`; then
-//! `python3 benches/derive-ratios.py` prints the ratios (see
+//! `python3 scripts/bench/derive-ratios.py` prints the ratios (see
 //! `docs/performance.md`). On a loaded machine wall time is noisy:
-//! `bash benches/instructions.sh` runs the same cases under callgrind
+//! `bash scripts/bench/instructions.sh` runs the same cases under callgrind
 //! (this binary with `KEY_MODEL_BENCH_CASE` set) and prints exact
 //! instruction counts and their ratios.
 
@@ -153,7 +153,7 @@ fn cases() -> Vec<(&'static str, Write)> {
     ]
 }
 
-/// The region `benches/instructions.sh` counts with callgrind
+/// The region `scripts/bench/instructions.sh` counts with callgrind
 /// (`--toggle-collect`): `times` writes of one case into warm buffers.
 #[inline(never)]
 fn key_model_measured_region(

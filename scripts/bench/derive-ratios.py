@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Ratios of the derive benches (tests/benches/derives.rs) from criterion's
 estimates: run `cargo bench -p key-model-tests --bench derives` first, then
-`python3 benches/derive-ratios.py` from the workspace root. Prints criterion's
+`python3 scripts/bench/derive-ratios.py` from the workspace root. Prints criterion's
 median for each side and the ratio of medians (see docs/performance.md)."""
 
 import json
 import os
 import sys
 
-CRITERION = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "target", "criterion")
+CRITERION = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "target", "criterion")
 
 # (group, measured side, baseline side, what the ratio shows)
 PAIRS = [

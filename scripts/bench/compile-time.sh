@@ -22,13 +22,13 @@
 #    proc-macro2, quote and syn from scratch, then the crate alone), median
 #    of RUNS, and the syn features each one enables.
 #
-#   bash benches/compile-time.sh                     # N=200 RUNS=5 CMD=build
-#   N=50 RUNS=3 CMD=check bash benches/compile-time.sh
-#   PART=1 bash benches/compile-time.sh              # only part 1 (or 2)
-#   N=50 RUNS=1 PART=1 INSTRUCTIONS=1 bash benches/compile-time.sh
+#   bash scripts/bench/compile-time.sh                     # N=200 RUNS=5 CMD=build
+#   N=50 RUNS=3 CMD=check bash scripts/bench/compile-time.sh
+#   PART=1 bash scripts/bench/compile-time.sh              # only part 1 (or 2)
+#   N=50 RUNS=1 PART=1 INSTRUCTIONS=1 bash scripts/bench/compile-time.sh
 #                                # + rustc instruction counts (valgrind)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 root=$(pwd)
 n=${N:-200}
 runs=${RUNS:-5}

@@ -4,9 +4,9 @@
 # valgrind's callgrind, counting only inside the measured function, and the
 # count is divided by TIMES. Pairs print with their ratio. Needs valgrind.
 #
-#   bash benches/instructions.sh            # TIMES=1000
+#   bash scripts/bench/instructions.sh            # TIMES=1000
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 times=${TIMES:-1000}
 bin=$(cargo bench -q -p key-model-tests --bench derives --no-run --message-format=json \
   | python3 -c 'import json,sys
