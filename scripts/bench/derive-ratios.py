@@ -12,9 +12,12 @@ CRITERION = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
 
 # (group, measured side, baseline side, what the ratio shows)
 PAIRS = [
-    ("debug", "redacted", "std", "RedactedDebug / std Debug"),
-    ("debug", "veil", "redacted", "veil / RedactedDebug"),
-    ("serialize", "redacted", "serde", "RedactedSerialize / serde"),
+    ("debug", "redacted", "std-same", "RedactedDebug / std Debug, same output"),
+    ("debug", "veil-same", "redacted", "veil / RedactedDebug, same length"),
+    ("serialize", "redacted", "serde-same", "RedactedSerialize / serde, same output"),
+    ("debug", "redacted", "std", "RedactedDebug / std Debug, as seen"),
+    ("debug", "veil", "redacted", "veil / RedactedDebug, as seen"),
+    ("serialize", "redacted", "serde", "RedactedSerialize / serde, as seen"),
     ("boundary", "api", "plain", "with ApiDto / without"),
 ]
 
@@ -32,7 +35,7 @@ def main():
                 a, b = median_ns(group, side, size), median_ns(group, base, size)
             except FileNotFoundError as err:
                 sys.exit(f"missing estimate ({err.filename}): run the bench first")
-            print(f"{label:28} {size:6} {side:>9} {a:8.1f} ns  {base:>9} {b:8.1f} ns  ratio {a / b:.3f}")
+            print(f"{label:40} {size:6} {side:>9} {a:8.1f} ns  {base:>10} {b:8.1f} ns  ratio {a / b:.3f}")
 
 
 if __name__ == "__main__":
