@@ -6,20 +6,40 @@
 //! are there.
 
 mod boundary;
-mod crate_path;
 mod ctxt;
+mod dummy;
+mod options;
 mod redact;
 mod symbol;
+
+#[cfg(test)]
+mod golden;
 
 use proc_macro::TokenStream;
 
 use boundary::Kind;
+use redact::Derive;
+
+// Each half states what it emits on error in its module doc. These two
+// are what the derives below emit, on `proc_macro2` tokens so that the
+// golden tests run them outside a compiler.
+
+fn boundary_tokens(input: &syn::DeriveInput, kind: Kind) -> proc_macro2::TokenStream {
+    boundary::expand(input, kind).unwrap_or_else(syn::Error::into_compile_error)
+}
+
+fn redact_tokens(input: &syn::DeriveInput, derive: Derive) -> proc_macro2::TokenStream {
+    redact::expand(input, derive).unwrap_or_else(redact::Fallback::into_tokens)
+}
 
 fn boundary_derive(input: TokenStream, kind: Kind) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    boundary::derive(&input, kind)
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    boundary_tokens(&input, kind).into()
+}
+
+fn redact_derive(input: TokenStream, derive: Derive) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    redact_tokens(&input, derive).into()
 }
 
 /// Implements `key_model::SecretFree` after proving every field's type
@@ -216,8 +236,7 @@ pub fn derive_audit_dto(input: TokenStream) -> TokenStream {
 /// re-exported.
 #[proc_macro_derive(RedactedDebug, attributes(redact, key_model))]
 pub fn derive_redacted_debug(input: TokenStream) -> TokenStream {
-    let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    redact::expand(&input, redact::Derive::Debug).into()
+    redact_derive(input, Derive::Debug)
 }
 
 /// Implements `Display` from a format string, `#[display("...")]` on a
@@ -277,8 +296,7 @@ pub fn derive_redacted_debug(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(RedactedDisplay, attributes(display, redact, key_model))]
 pub fn derive_redacted_display(input: TokenStream) -> TokenStream {
-    let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    redact::expand(&input, redact::Derive::Display).into()
+    redact_derive(input, Derive::Display)
 }
 
 /// Implements `Serialize` for a type that holds a secret: the output is
@@ -342,6 +360,5 @@ pub fn derive_redacted_display(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(RedactedSerialize, attributes(redact, serde, key_model))]
 pub fn derive_redacted_serialize(input: TokenStream) -> TokenStream {
-    let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    redact::expand(&input, redact::Derive::Serialize).into()
+    redact_derive(input, Derive::Serialize)
 }

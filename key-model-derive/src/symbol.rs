@@ -1,4 +1,6 @@
-//! The attribute names the derives understand, in one place.
+//! Every attribute, option and type name the derives match on, in one
+//! place (as `serde_derive`'s `symbol.rs`): code elsewhere compares with
+//! these, never with a literal of its own.
 
 /// `#[key_model(...)]`: container options shared by every derive.
 pub(crate) const KEY_MODEL: &str = "key_model";
@@ -37,3 +39,55 @@ pub(crate) const SKIP_SERIALIZING: &str = "skip_serializing";
 pub(crate) const SKIP_SERIALIZING_IF: &str = "skip_serializing_if";
 /// `#[repr(...)]`, read to refuse `packed` layouts.
 pub(crate) const REPR: &str = "repr";
+/// `#[repr(packed)]` and `#[repr(packed(N))]`, refused by the redacting
+/// derives.
+pub(crate) const PACKED: &str = "packed";
+
+// Boundary kinds: the traits of key-model the boundary derives implement,
+// also the names `#[key_model(also(...))]` accepts.
+
+/// `SecretFree`.
+pub(crate) const SECRET_FREE: &str = "SecretFree";
+/// `ApiDto`.
+pub(crate) const API_DTO: &str = "ApiDto";
+/// `EventDto`.
+pub(crate) const EVENT_DTO: &str = "EventDto";
+/// `ExportDto`.
+pub(crate) const EXPORT_DTO: &str = "ExportDto";
+/// `AuditDto`.
+pub(crate) const AUDIT_DTO: &str = "AuditDto";
+
+// serde options that change the shape of the output, which
+// `RedactedSerialize` does not reproduce and so refuses.
+
+/// Container options: `tag`, `content`, `untagged`, `transparent`, `into`,
+/// `remote`.
+pub(crate) const SERDE_UNSUPPORTED_CONTAINER: &[&str] = &[
+    "tag",
+    "content",
+    "untagged",
+    "transparent",
+    "into",
+    "remote",
+];
+/// Variant options: `serialize_with`, `with`, `untagged`.
+pub(crate) const SERDE_UNSUPPORTED_VARIANT: &[&str] = &["serialize_with", "with", "untagged"];
+/// Field options: `flatten`, `serialize_with`, `with`, `getter`.
+pub(crate) const SERDE_UNSUPPORTED_FIELD: &[&str] =
+    &["flatten", "serialize_with", "with", "getter"];
+
+// Type names matched in field types.
+
+/// `PhantomData<T>`: a field of it needs no bound on `T`.
+pub(crate) const PHANTOM_DATA: &str = "PhantomData";
+/// `Option<T>` of a plain type is plain (see `redact::serialize::is_plain`).
+pub(crate) const OPTION: &str = "Option";
+/// `Vec<T>` of a plain type is plain.
+pub(crate) const VEC: &str = "Vec";
+/// `str`, plain.
+pub(crate) const STR: &str = "str";
+/// The primitive types and `String`, written by serde as they are.
+pub(crate) const PLAIN_TYPES: [&str; 17] = [
+    "bool", "char", "f32", "f64", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32",
+    "u64", "u128", "usize", "String",
+];

@@ -5,7 +5,7 @@
 //!
 //! The story is [`run`], over any key ring and any writer: `main` gives it
 //! a fresh in-memory ring and standard output, and the leak-canary suite
-//! (`tests/tests/leak_canaries_ring.rs`) compiles this same file as a module
+//! (`tests/tests/leak_canaries/ring.rs`) compiles this same file as a module
 //! and gives it a ring of canary keys and a buffer, to scan the whole
 //! output for key material.
 

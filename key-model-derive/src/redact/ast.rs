@@ -6,15 +6,15 @@ use syn::ext::IdentExt;
 
 use super::Derive;
 use super::attr::{self, ContainerSerde, DisplayAttr, FieldSerde, Redact, VariantSerde};
-use crate::crate_path::crate_path;
 use crate::ctxt::Ctxt;
-use crate::symbol::{DISPLAY, REPR};
+use crate::symbol::{DISPLAY, REDACT};
 
 pub(crate) struct Input<'a> {
     pub(crate) original: &'a syn::DeriveInput,
     pub(crate) krate: syn::Path,
     pub(crate) data: Data<'a>,
-    /// `#[display("...")]` on a struct (`RedactedDisplay` only).
+    /// `#[display("...")]` on the type (`RedactedDisplay` only; an error on
+    /// an enum, see `valid`).
     pub(crate) display: Option<DisplayAttr>,
     pub(crate) serde: ContainerSerde,
 }
@@ -41,6 +41,7 @@ pub(crate) enum Style {
 }
 
 pub(crate) struct Variant<'a> {
+    pub(crate) original: &'a syn::Variant,
     pub(crate) ident: &'a syn::Ident,
     pub(crate) body: Body<'a>,
     pub(crate) display: Option<DisplayAttr>,
@@ -78,9 +79,12 @@ impl Field<'_> {
 }
 
 impl<'a> Input<'a> {
-    pub(crate) fn from_syn(cx: &Ctxt, input: &'a syn::DeriveInput, derive: Derive) -> Option<Self> {
-        let krate = crate_path(cx, &input.attrs);
-        check_repr(cx, &input.attrs);
+    pub(crate) fn from_syn(
+        cx: &Ctxt,
+        input: &'a syn::DeriveInput,
+        derive: Derive,
+        krate: &syn::Path,
+    ) -> Option<Self> {
         let serde = if derive == Derive::Serialize {
             attr::container_serde(cx, &input.attrs)
         } else {
@@ -105,37 +109,15 @@ impl<'a> Input<'a> {
                 return None;
             }
         };
-        if let (Derive::Serialize, Data::Struct(_), Some(rule)) =
-            (derive, &data, &serde.rename_all_fields)
-        {
-            cx.error_spanned_by(&rule.lit, "`rename_all_fields` applies to enums only");
-        }
         let display = if derive == Derive::Display {
-            let display = attr::display(cx, &input.attrs);
-            match (&data, display) {
-                (Data::Struct(_), None) if !has_display(&input.attrs) => {
-                    cx.error_spanned_by(
-                        &input.ident,
-                        "RedactedDisplay needs a format string: add `#[display(\"...\")]` to the struct",
-                    );
-                    None
-                }
-                (Data::Enum(_), Some(display)) => {
-                    cx.error_spanned_by(
-                        &display.lit,
-                        "on an enum, put `#[display(\"...\")]` on each variant, not on the enum",
-                    );
-                    None
-                }
-                (_, display) => display,
-            }
+            attr::display(cx, &input.attrs)
         } else {
             None
         };
         reject_misplaced(cx, &input.attrs, attr::REDACT_ON_CONTAINER);
         Some(Input {
             original: input,
-            krate,
+            krate: krate.clone(),
             data,
             display,
             serde,
@@ -186,14 +168,7 @@ impl<'a> Body<'a> {
 impl<'a> Variant<'a> {
     fn from_syn(cx: &Ctxt, variant: &'a syn::Variant, derive: Derive) -> Self {
         let display = if derive == Derive::Display {
-            let display = attr::display(cx, &variant.attrs);
-            if !has_display(&variant.attrs) {
-                cx.error_spanned_by(
-                    &variant.ident,
-                    "RedactedDisplay needs a format string for every variant: add `#[display(\"...\")]`",
-                );
-            }
-            display
+            attr::display(cx, &variant.attrs)
         } else {
             None
         };
@@ -204,6 +179,7 @@ impl<'a> Variant<'a> {
         };
         reject_misplaced(cx, &variant.attrs, attr::REDACT_ON_VARIANT);
         Variant {
+            original: variant,
             ident: &variant.ident,
             body: Body::from_syn(cx, &variant.fields, derive),
             display,
@@ -251,42 +227,12 @@ impl<'a> Field<'a> {
     }
 }
 
-/// Whether a `#[display]` is present, well formed or not (a malformed one
-/// has its own error).
-fn has_display(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|attr| attr.path().is_ident(DISPLAY))
-}
-
 /// `#[redact]` belongs on fields; anywhere else it would silently do
 /// nothing, so it is an error.
 fn reject_misplaced(cx: &Ctxt, attrs: &[syn::Attribute], message: &str) {
     for attr in attrs {
-        if attr.path().is_ident(crate::symbol::REDACT) {
+        if attr.path().is_ident(REDACT) {
             cx.error_spanned_by(attr, message);
         }
-    }
-}
-
-/// Fields of a `#[repr(packed)]` type cannot be borrowed, and the generated
-/// code borrows every field it writes.
-fn check_repr(cx: &Ctxt, attrs: &[syn::Attribute]) {
-    for attr in attrs {
-        if !attr.path().is_ident(REPR) {
-            continue;
-        }
-        // Other repr options are not ours to judge; unparseable ones are
-        // left to rustc.
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("packed") {
-                cx.error_spanned_by(
-                    &meta.path,
-                    "the redacting derives do not support `#[repr(packed)]`: its fields cannot be borrowed",
-                );
-            }
-            if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
-                let _: proc_macro2::TokenTree = meta.input.parse()?;
-            }
-            Ok(())
-        });
     }
 }

@@ -8,8 +8,9 @@ use syn::meta::ParseNestedMeta;
 use super::case::RenameRule;
 use crate::ctxt::Ctxt;
 use crate::symbol::{
-    DISPLAY, REDACT, RENAME, RENAME_ALL, RENAME_ALL_FIELDS, SERDE, SERIALIZE, SKIP,
-    SKIP_SERIALIZING, SKIP_SERIALIZING_IF, WITH,
+    DISPLAY, REDACT, RENAME, RENAME_ALL, RENAME_ALL_FIELDS, SERDE, SERDE_UNSUPPORTED_CONTAINER,
+    SERDE_UNSUPPORTED_FIELD, SERDE_UNSUPPORTED_VARIANT, SERIALIZE, SKIP, SKIP_SERIALIZING,
+    SKIP_SERIALIZING_IF, WITH,
 };
 
 pub(crate) const REDACT_ON_CONTAINER: &str =
@@ -161,6 +162,12 @@ pub(crate) fn display(cx: &Ctxt, attrs: &[syn::Attribute]) -> Option<DisplayAttr
     found
 }
 
+/// Whether a `#[display]` is present, well formed or not (a malformed one
+/// has its own error).
+pub(crate) fn has_display(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| attr.path().is_ident(DISPLAY))
+}
+
 /// A serialized name given by `rename = "..."` or `rename(serialize = "...")`.
 pub(crate) struct Name {
     pub(crate) value: String,
@@ -193,21 +200,6 @@ pub(crate) struct FieldSerde {
     pub(crate) skip_if: Option<syn::Path>,
 }
 
-/// serde options that change the shape of the output and that this derive
-/// does not reproduce. Ignoring them would make the output silently differ
-/// from what serde's derive (and a `Deserialize` beside it) expects, so they
-/// are refused; anything else unknown is left to serde.
-const UNSUPPORTED_CONTAINER: &[&str] = &[
-    "tag",
-    "content",
-    "untagged",
-    "transparent",
-    "into",
-    "remote",
-];
-const UNSUPPORTED_VARIANT: &[&str] = &["serialize_with", "with", "untagged"];
-const UNSUPPORTED_FIELD: &[&str] = &["flatten", "serialize_with", "with", "getter"];
-
 pub(crate) fn container_serde(cx: &Ctxt, attrs: &[syn::Attribute]) -> ContainerSerde {
     let mut out = ContainerSerde::default();
     for_each_serde(cx, attrs, |meta| {
@@ -218,7 +210,7 @@ pub(crate) fn container_serde(cx: &Ctxt, attrs: &[syn::Attribute]) -> ContainerS
         } else if meta.path.is_ident(RENAME_ALL_FIELDS) {
             set(&meta, &mut out.rename_all_fields, rule(&meta)?)
         } else {
-            unsupported_or_skip(&meta, UNSUPPORTED_CONTAINER)
+            unsupported_or_skip(&meta, SERDE_UNSUPPORTED_CONTAINER)
         }
     });
     out
@@ -235,7 +227,7 @@ pub(crate) fn variant_serde(cx: &Ctxt, attrs: &[syn::Attribute]) -> VariantSerde
             out.skip = true;
             Ok(())
         } else {
-            unsupported_or_skip(&meta, UNSUPPORTED_VARIANT)
+            unsupported_or_skip(&meta, SERDE_UNSUPPORTED_VARIANT)
         }
     });
     out
@@ -253,7 +245,7 @@ pub(crate) fn field_serde(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldSerde {
             let lit: syn::LitStr = meta.value()?.parse()?;
             set(&meta, &mut out.skip_if, Some(lit.parse()?))
         } else {
-            unsupported_or_skip(&meta, UNSUPPORTED_FIELD)
+            unsupported_or_skip(&meta, SERDE_UNSUPPORTED_FIELD)
         }
     });
     out
@@ -327,6 +319,10 @@ fn rule(meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Rule>> {
     }
 }
 
+/// An option of `unsupported` (serde's options that change the shape of
+/// the output, which this derive does not reproduce) is refused: ignoring
+/// it would make the output silently differ from what serde's derive (and
+/// a `Deserialize` beside it) expects. Anything else unknown is serde's.
 fn unsupported_or_skip(meta: &ParseNestedMeta<'_>, unsupported: &[&str]) -> syn::Result<()> {
     if let Some(ident) = meta.path.get_ident() {
         let name = ident.to_string();

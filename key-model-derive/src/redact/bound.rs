@@ -10,11 +10,14 @@ use std::collections::BTreeSet;
 use proc_macro2::{TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 
+use crate::symbol::PHANTOM_DATA;
+
 pub(crate) struct Bounds<'a> {
     generics: &'a syn::Generics,
     params: BTreeSet<String>,
     predicates: Vec<TokenStream>,
-    seen: BTreeSet<String>,
+    /// The (parameter, kind of bound) pairs already bounded.
+    seen: BTreeSet<(String, &'static str)>,
 }
 
 impl<'a> Bounds<'a> {
@@ -34,11 +37,11 @@ impl<'a> Bounds<'a> {
     /// one) that `ty` mentions, once per parameter and `kind` of bound: the
     /// first field to need it names it (a bound that names its field gives
     /// the error at the use site a message that names the field).
-    pub(crate) fn insert(&mut self, ty: &syn::Type, kind: &str, bound: &TokenStream) {
+    pub(crate) fn insert(&mut self, ty: &syn::Type, kind: &'static str, bound: &TokenStream) {
         let mut found = Vec::new();
         self.walk(ty, &mut found);
         for bounded in found {
-            if self.seen.insert(format!("{bounded} {kind}")) {
+            if self.seen.insert((bounded.to_string(), kind)) {
                 self.predicates.push(quote!(#bounded: #bound));
             }
         }
@@ -117,7 +120,7 @@ impl<'a> Bounds<'a> {
             }
             return;
         }
-        if segments.last().is_some_and(|s| s.ident == "PhantomData") {
+        if segments.last().is_some_and(|s| s.ident == PHANTOM_DATA) {
             return;
         }
         for segment in segments {

@@ -11,7 +11,8 @@ use syn::spanned::Spanned;
 use super::ast::{Body, Data, Input, Style};
 use super::attr::Redact;
 use super::bound::Bounds;
-use super::{pattern, wrap};
+use super::pattern;
+use crate::dummy;
 
 pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     let krate = &input.krate;
@@ -46,17 +47,19 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     };
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
     let where_clause = bounds.where_clause();
-    wrap(&quote! {
-        #[automatically_derived]
-        impl #impl_generics ::core::fmt::Debug for #ident #ty_generics #where_clause {
-            // As std's derive: the impl is compiled where it is used, not
-            // in every crate that declares such a type.
-            #[inline]
-            fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                #body
+    dummy::wrap(
+        &TokenStream::new(),
+        [quote! {
+            impl #impl_generics ::core::fmt::Debug for #ident #ty_generics #where_clause {
+                // As std's derive: the impl is compiled where it is used, not
+                // in every crate that declares such a type.
+                #[inline]
+                fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    #body
+                }
             }
-        }
-    })
+        }],
+    )
 }
 
 /// One call into key-model per struct or variant, with the names and the

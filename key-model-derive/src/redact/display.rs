@@ -16,17 +16,16 @@ use super::ast::{Body, Data, Field, Input, Style};
 use super::attr::{DisplayAttr, Redact};
 use super::bound::Bounds;
 use super::fmt::{self, Arg, Count, Piece, Precision};
-use super::{markers, pattern, wrap};
+use super::{markers, pattern};
 use crate::ctxt::Ctxt;
+use crate::dummy;
 
-pub(super) fn expand(cx: &Ctxt, input: &Input<'_>) -> TokenStream {
-    let krate = &input.krate;
-    let ident = input.ident();
-    let generics = input.generics();
-    let mut bounds = Bounds::new(generics);
-    let mut displayed: Vec<&Field<'_>> = Vec::new();
-
-    let targets: Vec<(TokenStream, &Body<'_>, Option<&DisplayAttr>)> = match &input.data {
+/// The struct, or each variant: the pattern that matches it, its fields,
+/// and its format string.
+fn targets<'m, 'a>(
+    input: &'m Input<'a>,
+) -> Vec<(TokenStream, &'m Body<'a>, Option<&'m DisplayAttr>)> {
+    match &input.data {
         Data::Struct(body) => vec![(quote!(Self), body, input.display.as_ref())],
         Data::Enum(variants) => variants
             .iter()
@@ -35,14 +34,30 @@ pub(super) fn expand(cx: &Ctxt, input: &Input<'_>) -> TokenStream {
                 (quote!(Self::#v), &variant.body, variant.display.as_ref())
             })
             .collect(),
-    };
+    }
+}
+
+/// Resolves the format string of each target against its fields,
+/// reporting every bad placeholder to `cx` (a missing format string was
+/// reported by `valid`).
+pub(super) fn resolve(cx: &Ctxt, input: &Input<'_>) -> Vec<Written> {
+    targets(input)
+        .into_iter()
+        .filter_map(|(_, body, display)| Written::resolve(cx, body, &display?.lit))
+        .collect()
+}
+
+/// The impl, from the format strings `resolve` found valid, one per target.
+pub(super) fn expand(input: &Input<'_>, formats: &[Written]) -> TokenStream {
+    let krate = &input.krate;
+    let ident = input.ident();
+    let generics = input.generics();
+    let mut bounds = Bounds::new(generics);
+    let mut displayed: Vec<&Field<'_>> = Vec::new();
+
     let mut arms = Vec::new();
-    for (path, body, display) in targets {
-        // A missing `#[display]` was reported while parsing.
+    for ((path, body, display), written) in targets(input).into_iter().zip(formats) {
         let Some(display) = display else { continue };
-        let Some(written) = Written::resolve(cx, body, &display.lit) else {
-            continue;
-        };
         for use_ in &written.uses {
             let field = &body.fields[use_.field];
             if let Class::Trait(tr) = use_.class {
@@ -51,10 +66,10 @@ pub(super) fn expand(cx: &Ctxt, input: &Input<'_>) -> TokenStream {
                     // where it is used with this crate's message.
                     let marker = field.marker();
                     let bound = quote!(#krate::__private::DisplayUnredacted<__fields::#marker>);
-                    bounds.insert(field.ty, "Display", &bound);
+                    bounds.insert(field.ty, tr.name(), &bound);
                     displayed.push(field);
                 } else {
-                    bounds.insert(field.ty, &format!("{tr:?}"), &tr.path());
+                    bounds.insert(field.ty, tr.name(), &tr.path());
                 }
             }
         }
@@ -82,18 +97,19 @@ pub(super) fn expand(cx: &Ctxt, input: &Input<'_>) -> TokenStream {
     let markers = markers(displayed);
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
     let where_clause = bounds.where_clause();
-    wrap(&quote! {
-        #markers
-        #[automatically_derived]
-        impl #impl_generics ::core::fmt::Display for #ident #ty_generics #where_clause {
-            fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                #body
+    dummy::wrap(
+        &markers,
+        [quote! {
+            impl #impl_generics ::core::fmt::Display for #ident #ty_generics #where_clause {
+                fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    #body
+                }
             }
-        }
-    })
+        }],
+    )
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Trait {
     Display,
     Debug,
@@ -122,8 +138,23 @@ impl Trait {
         })
     }
 
+    /// The trait's name in `core::fmt`.
+    fn name(self) -> &'static str {
+        match self {
+            Trait::Display => "Display",
+            Trait::Debug => "Debug",
+            Trait::LowerHex => "LowerHex",
+            Trait::UpperHex => "UpperHex",
+            Trait::Octal => "Octal",
+            Trait::Binary => "Binary",
+            Trait::LowerExp => "LowerExp",
+            Trait::UpperExp => "UpperExp",
+            Trait::Pointer => "Pointer",
+        }
+    }
+
     fn path(self) -> TokenStream {
-        let name = format_ident!("{self:?}");
+        let name = syn::Ident::new(self.name(), Span::call_site());
         quote!(::core::fmt::#name)
     }
 }
@@ -171,7 +202,7 @@ impl Use {
 
 /// A format string resolved against the fields and rewritten to name the
 /// generated arguments.
-struct Written {
+pub(super) struct Written {
     format: String,
     uses: Vec<Use>,
 }

@@ -1,11 +1,21 @@
 //! The redacting derives: `RedactedDebug`, `RedactedDisplay`,
 //! `RedactedSerialize` (G4).
 //!
-//! Each expansion parses the input into a borrowed model (`ast`), reading
-//! the attributes (`attr`), collects every mistake in one `Ctxt`, and then
-//! either writes the impl (`debug`, `display`, `serialize`) or, when there
-//! was a mistake, a stub impl beside the errors, so that one mistake gives
-//! one error rather than a cascade of "does not implement `Debug`".
+//! Parse → validate → expand: the container options (`crate::options`)
+//! and a borrowed model of the input with what its attributes say (`ast`,
+//! reading `attr`), the checks across the model (`valid`, which also
+//! resolves `RedactedDisplay`'s format strings against the fields), then
+//! the impl (`debug`, `display`, `serialize`). Every mistake of every stage
+//! is collected in one `Ctxt`.
+//!
+//! # On error
+//!
+//! The errors and, beside them, a stub impl of the derived trait
+//! (`fallback`, as thiserror's): one mistake gives one error, not a cascade
+//! of "does not implement `Debug`" at every use of the type. A stub is
+//! safe here because the traits are safe: its body is never reached, and
+//! it promises nothing the compiler relies on (unlike the boundary kinds,
+//! see `crate::boundary`).
 
 mod ast;
 mod attr;
@@ -13,14 +23,19 @@ mod bound;
 mod case;
 mod debug;
 mod display;
+mod fallback;
 mod fmt;
 mod serialize;
+mod valid;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use self::ast::{Body, Field, Input};
 use crate::ctxt::Ctxt;
+use crate::options::Options;
+
+pub(crate) use self::fallback::Fallback;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Derive {
@@ -39,74 +54,26 @@ impl Derive {
     }
 }
 
-pub(crate) fn expand(input: &syn::DeriveInput, derive: Derive) -> TokenStream {
+/// `#[derive(Redacted<derive>)]` on `input`: the impl, or every error with
+/// a stub (see the module doc).
+pub(crate) fn expand(input: &syn::DeriveInput, derive: Derive) -> Result<TokenStream, Fallback> {
     let cx = Ctxt::new();
-    let model = Input::from_syn(&cx, input, derive);
-    let output = model.map(|model| match derive {
-        Derive::Debug => debug::expand(&model),
-        Derive::Display => display::expand(&cx, &model),
-        Derive::Serialize => serialize::expand(&cx, &model),
-    });
-    match (cx.check(), output) {
-        (Ok(()), Some(output)) => output,
-        (Err(err), _) => {
-            // Parsed again for the stub (a union has no model); its errors
-            // were reported with the others.
-            let krate_cx = Ctxt::new();
-            let krate = crate::crate_path::crate_path(&krate_cx, &input.attrs);
-            let _ = krate_cx.check();
-            let stub = stub(input, derive, &krate);
-            let err = err.into_compile_error();
-            quote!(#err #stub)
+    let options = Options::from_syn(&cx, &input.attrs);
+    let model = Input::from_syn(&cx, input, derive, &options.krate);
+    let valid = model.as_ref().map(|model| valid::check(&cx, model, derive));
+    let error = match (cx.check(), model, valid) {
+        (Ok(()), Some(model), Some(valid)) => {
+            return Ok(match derive {
+                Derive::Debug => debug::expand(&model),
+                Derive::Display => display::expand(&model, &valid.formats),
+                Derive::Serialize => serialize::expand(&model),
+            });
         }
-        (Ok(()), None) => unreachable!("no output without an error"),
-    }
-}
-
-/// An impl whose body is never reached, emitted beside the errors so that
-/// the uses of the type do not fail too.
-fn stub(input: &syn::DeriveInput, derive: Derive, krate: &syn::Path) -> TokenStream {
-    let ident = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let item = match derive {
-        Derive::Debug | Derive::Display => {
-            let tr = if derive == Derive::Debug {
-                quote!(Debug)
-            } else {
-                quote!(Display)
-            };
-            quote! {
-                impl #impl_generics ::core::fmt::#tr for #ident #ty_generics #where_clause {
-                    fn fmt(&self, _: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                        ::core::unreachable!()
-                    }
-                }
-            }
-        }
-        Derive::Serialize => quote! {
-            impl #impl_generics #krate::__private::serde::Serialize for #ident #ty_generics #where_clause {
-                fn serialize<__S>(&self, _: __S) -> ::core::result::Result<__S::Ok, __S::Error>
-                where
-                    __S: #krate::__private::serde::Serializer,
-                {
-                    ::core::unreachable!()
-                }
-            }
-        },
+        (Err(error), ..) => error,
+        // `Input::from_syn` reports why it has no model.
+        (Ok(()), ..) => syn::Error::new_spanned(input, "unsupported input"),
     };
-    wrap(&quote!(#[automatically_derived] #item))
-}
-
-/// Wraps generated items in `const _: () = { ... };`, so that helper items
-/// (the field markers) do not leak into the user's namespace.
-fn wrap(items: &TokenStream) -> TokenStream {
-    quote! {
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
-        const _: () = {
-            #items
-        };
-    }
+    Err(Fallback::new(input, derive, &options.krate, error))
 }
 
 /// A module of zero-sized types named after `fields`, for messages that
@@ -147,7 +114,9 @@ mod tests {
     use super::{Derive, expand};
 
     fn expansion(input: &syn::DeriveInput, derive: Derive) -> String {
-        expand(input, derive).to_string()
+        expand(input, derive)
+            .unwrap_or_else(super::Fallback::into_tokens)
+            .to_string()
     }
 
     /// A `#[redact]` field is not even bound by the generated code: nothing
@@ -174,31 +143,5 @@ mod tests {
             debug.contains(":: key_model :: __private :: Redacted"),
             "{debug}"
         );
-    }
-
-    #[test]
-    fn crate_path_is_honoured() {
-        let input: syn::DeriveInput = syn::parse_quote! {
-            #[key_model(crate = "my::km")]
-            struct Login { #[redact] password: String }
-        };
-        let out = expansion(&input, Derive::Serialize);
-        assert!(
-            out.contains("my :: km :: __private :: serde :: Serialize"),
-            "{out}"
-        );
-        assert!(!out.contains(":: key_model"), "{out}");
-    }
-
-    /// On error, the errors come with a stub impl and nothing else.
-    #[test]
-    fn errors_come_with_a_stub() {
-        let input: syn::DeriveInput = syn::parse_quote! {
-            struct Login { #[redact(hide)] password: String }
-        };
-        let out = expansion(&input, Derive::Debug);
-        assert!(out.contains("compile_error"), "{out}");
-        assert!(out.contains("unreachable"), "{out}");
-        assert!(!out.contains("debug_struct"), "{out}");
     }
 }

@@ -11,10 +11,11 @@ use syn::spanned::Spanned;
 use super::ast::{Body, Data, Field, Input, Style};
 use super::attr::{Redact, Rule};
 use super::bound::Bounds;
-use super::{markers, pattern, wrap};
-use crate::ctxt::Ctxt;
+use super::{markers, pattern};
+use crate::dummy;
+use crate::symbol::{OPTION, PLAIN_TYPES, STR, VEC};
 
-pub(super) fn expand(cx: &Ctxt, input: &Input<'_>) -> TokenStream {
+pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     let krate = &input.krate;
     let serde = quote!(#krate::__private::serde);
     let ident = input.ident();
@@ -51,7 +52,6 @@ pub(super) fn expand(cx: &Ctxt, input: &Input<'_>) -> TokenStream {
 
     let body = match &input.data {
         Data::Struct(body) => {
-            check_newtype(cx, body);
             let pat = pattern(&quote!(Self), body, is_bound);
             let expr = struct_body(krate, &type_name, body, input.serde.rename_all.as_ref());
             quote!(match self { #pat => #expr })
@@ -79,7 +79,6 @@ pub(super) fn expand(cx: &Ctxt, input: &Input<'_>) -> TokenStream {
                         ),
                     };
                 }
-                check_newtype(cx, &variant.body);
                 let rule = variant
                     .serde
                     .rename_all
@@ -96,18 +95,19 @@ pub(super) fn expand(cx: &Ctxt, input: &Input<'_>) -> TokenStream {
     let markers = markers(unredacted);
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
     let where_clause = bounds.where_clause();
-    wrap(&quote! {
-        #markers
-        #[automatically_derived]
-        impl #impl_generics #serde::Serialize for #ident #ty_generics #where_clause {
-            fn serialize<__S>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error>
-            where
-                __S: #serde::Serializer,
-            {
-                #body
+    dummy::wrap(
+        &markers,
+        [quote! {
+            impl #impl_generics #serde::Serialize for #ident #ty_generics #where_clause {
+                fn serialize<__S>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error>
+                where
+                    __S: #serde::Serializer,
+                {
+                    #body
+                }
             }
-        }
-    })
+        }],
+    )
 }
 
 /// Fields the generated code reads: those written as is or through `with`,
@@ -118,21 +118,6 @@ fn is_bound(field: &Field<'_>) -> bool {
         _ if field.serde.skip => false,
         Redact::None | Redact::With(_) => true,
         Redact::Full => field.serde.skip_if.is_some(),
-    }
-}
-
-/// serde writes the one field of a newtype struct or variant
-/// unconditionally; leaving it out would have to change the data model, so
-/// it is refused rather than guessed.
-fn check_newtype(cx: &Ctxt, body: &Body<'_>) {
-    if body.style == Style::Tuple && body.fields.len() == 1 {
-        let field = &body.fields[0];
-        if matches!(field.redact, Redact::Skip) {
-            cx.error_spanned_by(
-                field.original,
-                "RedactedSerialize cannot skip the only field of a newtype: use `#[redact]` to write \"[REDACTED]\" instead",
-            );
-        }
     }
 }
 
@@ -169,18 +154,14 @@ fn value(krate: &syn::Path, field: &Field<'_>) -> TokenStream {
 /// compile, with rustc's message (at the derive, naming the field) instead
 /// of this crate's (ui-tests: `redact-serialize-shadowed-plain-type-name`).
 fn is_plain(ty: &syn::Type) -> bool {
-    const PRIMITIVES: [&str; 17] = [
-        "bool", "char", "f32", "f64", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16",
-        "u32", "u64", "u128", "usize", "String",
-    ];
     match ty {
         syn::Type::Reference(r) => is_plain(&r.elem),
         syn::Type::Path(path) if path.qself.is_none() && path.path.segments.len() == 1 => {
             let segment = &path.path.segments[0];
-            let name = segment.ident.to_string();
+            let name = &segment.ident;
             match &segment.arguments {
-                syn::PathArguments::None => name == "str" || PRIMITIVES.contains(&name.as_str()),
-                syn::PathArguments::AngleBracketed(args) if name == "Option" || name == "Vec" => {
+                syn::PathArguments::None => name == STR || PLAIN_TYPES.iter().any(|p| name == p),
+                syn::PathArguments::AngleBracketed(args) if name == OPTION || name == VEC => {
                     matches!(
                         args.args.first(),
                         Some(syn::GenericArgument::Type(inner)) if args.args.len() == 1 && is_plain(inner)
@@ -200,40 +181,38 @@ fn is_plain(ty: &syn::Type) -> bool {
 /// derive. The generated locals keep their call-site span (see `respan`).
 fn at_field(field: &Field<'_>, tokens: TokenStream) -> TokenStream {
     if field.redact.is_none() {
-        respan(tokens, field.ty.span())
+        respan(tokens, field.ty.span(), &field.binding())
     } else {
         tokens
     }
 }
 
 /// Every token but the generated locals (`__serializer`, `__state` and the
-/// `__field_*` bindings), which must keep the call-site span they are
+/// field's `binding`), which must keep the call-site span they are
 /// declared with: a field's type may come from a `macro_rules!` body, and at
 /// its span the macro's hygiene would hide them ("cannot find value
 /// `__state`"). The other identifiers (paths, the `Field` marker) resolve
 /// the same at either span.
-fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+fn respan(tokens: TokenStream, span: proc_macro2::Span, binding: &syn::Ident) -> TokenStream {
     tokens
         .into_iter()
         .map(|mut tt| {
             match &tt {
                 proc_macro2::TokenTree::Group(group) => {
-                    let mut inner =
-                        proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                    let mut inner = proc_macro2::Group::new(
+                        group.delimiter(),
+                        respan(group.stream(), span, binding),
+                    );
                     inner.set_span(span);
                     tt = proc_macro2::TokenTree::Group(inner);
                 }
-                proc_macro2::TokenTree::Ident(ident) if is_local(ident) => {}
+                proc_macro2::TokenTree::Ident(ident)
+                    if ident == "__serializer" || ident == "__state" || ident == binding => {}
                 _ => tt.set_span(span),
             }
             tt
         })
         .collect()
-}
-
-fn is_local(ident: &proc_macro2::Ident) -> bool {
-    let name = ident.to_string();
-    name == "__serializer" || name == "__state" || name.starts_with("__field_")
 }
 
 /// `if path(field) { 0 } else { 1 }` for a field under
@@ -298,6 +277,17 @@ fn fields(
         .collect()
 }
 
+/// A struct, tuple or variant written field by field: open the serde
+/// compound, write each field, end it.
+fn compound(tr: &TokenStream, open: &TokenStream, fields: &[TokenStream]) -> TokenStream {
+    quote!({
+        #[allow(unused_mut)]
+        let mut __state = #open?;
+        #(#fields)*
+        #tr::end(__state)
+    })
+}
+
 fn struct_body(krate: &syn::Path, name: &str, body: &Body<'_>, rule: Option<&Rule>) -> TokenStream {
     let serde = quote!(#krate::__private::serde);
     let len = len(body);
@@ -314,22 +304,20 @@ fn struct_body(krate: &syn::Path, name: &str, body: &Body<'_>, rule: Option<&Rul
         Style::Tuple => {
             let tr = quote!(#serde::ser::SerializeTupleStruct);
             let fields = fields(krate, body, rule, &tr, false, false);
-            quote!({
-                #[allow(unused_mut)]
-                let mut __state = #serde::Serializer::serialize_tuple_struct(__serializer, #name, #len)?;
-                #(#fields)*
-                #tr::end(__state)
-            })
+            compound(
+                &tr,
+                &quote!(#serde::Serializer::serialize_tuple_struct(__serializer, #name, #len)),
+                &fields,
+            )
         }
         Style::Named => {
             let tr = quote!(#serde::ser::SerializeStruct);
             let fields = fields(krate, body, rule, &tr, true, true);
-            quote!({
-                #[allow(unused_mut)]
-                let mut __state = #serde::Serializer::serialize_struct(__serializer, #name, #len)?;
-                #(#fields)*
-                #tr::end(__state)
-            })
+            compound(
+                &tr,
+                &quote!(#serde::Serializer::serialize_struct(__serializer, #name, #len)),
+                &fields,
+            )
         }
     }
 }
@@ -359,22 +347,20 @@ fn variant_body(
         Style::Tuple => {
             let tr = quote!(#serde::ser::SerializeTupleVariant);
             let fields = fields(krate, body, rule, &tr, false, false);
-            quote!({
-                #[allow(unused_mut)]
-                let mut __state = #serde::Serializer::serialize_tuple_variant(__serializer, #name, #index, #variant, #len)?;
-                #(#fields)*
-                #tr::end(__state)
-            })
+            compound(
+                &tr,
+                &quote!(#serde::Serializer::serialize_tuple_variant(__serializer, #name, #index, #variant, #len)),
+                &fields,
+            )
         }
         Style::Named => {
             let tr = quote!(#serde::ser::SerializeStructVariant);
             let fields = fields(krate, body, rule, &tr, true, true);
-            quote!({
-                #[allow(unused_mut)]
-                let mut __state = #serde::Serializer::serialize_struct_variant(__serializer, #name, #index, #variant, #len)?;
-                #(#fields)*
-                #tr::end(__state)
-            })
+            compound(
+                &tr,
+                &quote!(#serde::Serializer::serialize_struct_variant(__serializer, #name, #index, #variant, #len)),
+                &fields,
+            )
         }
     }
 }

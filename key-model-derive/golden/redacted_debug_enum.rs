@@ -1,0 +1,51 @@
+// #[derive(RedactedDebug)] on:
+//
+//     #[serde(rename_all = "snake_case")]
+//     enum Login {
+//         #[display("password for {user}")]
+//         Password { user: String, #[redact] password: String },
+//         #[display("token {0}")]
+//         Token(String, #[redact] String),
+//         #[display("key")]
+//         Key(#[redact] KeyMaterial),
+//         #[display("anonymous")]
+//         Anonymous,
+//     }
+
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
+const _: () = {
+    #[automatically_derived]
+    impl ::core::fmt::Debug for Login {
+        #[inline]
+        fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            match self {
+                Self::Password { user: __field_user, .. } => {
+                    ::key_model::__private::debug_struct(
+                        __f,
+                        "Password",
+                        &["user", "password"],
+                        &[__field_user, &::key_model::__private::Redacted],
+                    )
+                }
+                Self::Token { 0: __field_0, .. } => {
+                    ::key_model::__private::debug_tuple(
+                        __f,
+                        "Token",
+                        &[__field_0, &::key_model::__private::Redacted],
+                    )
+                }
+                Self::Key { .. } => {
+                    ::key_model::__private::debug_tuple(
+                        __f,
+                        "Key",
+                        &[&::key_model::__private::Redacted],
+                    )
+                }
+                Self::Anonymous { .. } => {
+                    ::core::fmt::Formatter::write_str(__f, "Anonymous")
+                }
+            }
+        }
+    }
+};

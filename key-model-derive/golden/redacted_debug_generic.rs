@@ -1,0 +1,45 @@
+// #[derive(RedactedDebug)] on:
+//
+//     #[display("{label}: {value}")]
+//     struct Tagged<'a, T, U: Clone> where T: Copy {
+//         label: &'a str,
+//         value: T,
+//         #[redact]
+//         secret: U,
+//         marker: PhantomData<U>,
+//     }
+
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
+const _: () = {
+    #[automatically_derived]
+    impl<'a, T, U: Clone> ::core::fmt::Debug for Tagged<'a, T, U>
+    where
+        T: Copy,
+        T: ::core::fmt::Debug,
+    {
+        #[inline]
+        fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            match self {
+                Self {
+                    label: __field_label,
+                    value: __field_value,
+                    marker: __field_marker,
+                    ..
+                } => {
+                    ::key_model::__private::debug_struct(
+                        __f,
+                        "Tagged",
+                        &["label", "value", "secret", "marker"],
+                        &[
+                            __field_label,
+                            __field_value,
+                            &::key_model::__private::Redacted,
+                            &__field_marker,
+                        ],
+                    )
+                }
+            }
+        }
+    }
+};

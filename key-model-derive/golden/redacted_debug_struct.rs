@@ -1,0 +1,46 @@
+// #[derive(RedactedDebug)] on:
+//
+//     #[display("{tenant} card {card} ({count:>4})")]
+//     struct Entry {
+//         tenant: String,
+//         #[redact]
+//         key: KeyMaterial,
+//         #[redact(with = last_four)]
+//         card: String,
+//         #[redact(skip)]
+//         scratch: Vec<u8>,
+//         count: u32,
+//     }
+
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
+const _: () = {
+    #[automatically_derived]
+    impl ::core::fmt::Debug for Entry {
+        #[inline]
+        fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            match self {
+                Self {
+                    tenant: __field_tenant,
+                    card: __field_card,
+                    count: __field_count,
+                    ..
+                } => {
+                    ::key_model::__private::debug_struct(
+                        __f,
+                        "Entry",
+                        &["tenant", "key", "card", "count"],
+                        &[
+                            __field_tenant,
+                            &::key_model::__private::Redacted,
+                            &::key_model::__private::With::<
+                                String,
+                            >(__field_card, last_four),
+                            &__field_count,
+                        ],
+                    )
+                }
+            }
+        }
+    }
+};

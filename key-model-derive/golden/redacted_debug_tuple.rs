@@ -1,0 +1,24 @@
+// #[derive(RedactedDebug)] on:
+//
+//     #[display("{0} {2:?}")]
+//     struct Credential(String, #[redact] KeyMaterial, u8);
+
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
+const _: () = {
+    #[automatically_derived]
+    impl ::core::fmt::Debug for Credential {
+        #[inline]
+        fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            match self {
+                Self { 0: __field_0, 2: __field_2, .. } => {
+                    ::key_model::__private::debug_tuple(
+                        __f,
+                        "Credential",
+                        &[__field_0, &::key_model::__private::Redacted, &__field_2],
+                    )
+                }
+            }
+        }
+    }
+};

@@ -1,0 +1,47 @@
+// #[derive(RedactedDisplay)] on:
+//
+//     #[display("{tenant} card {card} ({count:>4})")]
+//     struct Entry {
+//         tenant: String,
+//         #[redact]
+//         key: KeyMaterial,
+//         #[redact(with = last_four)]
+//         card: String,
+//         #[redact(skip)]
+//         scratch: Vec<u8>,
+//         count: u32,
+//     }
+
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
+const _: () = {
+    mod __fields {
+        #[allow(non_camel_case_types, dead_code)]
+        pub struct tenant;
+        #[allow(non_camel_case_types, dead_code)]
+        pub struct count;
+    }
+    #[automatically_derived]
+    impl ::core::fmt::Display for Entry {
+        fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            match self {
+                Self {
+                    tenant: __field_tenant,
+                    card: __field_card,
+                    count: __field_count,
+                    ..
+                } => {
+                    ::core::write!(
+                        __f, "{__arg0} card {__arg1} ({__arg2:>4})", __arg0 = &
+                        ::key_model::__private::display_unredacted:: < String,
+                        __fields::tenant > (__field_tenant), __arg1 = &
+                        ::key_model::__private::With:: < String > (__field_card,
+                        last_four), __arg2 = &
+                        ::key_model::__private::display_unredacted:: < u32,
+                        __fields::count > (__field_count)
+                    )
+                }
+            }
+        }
+    }
+};

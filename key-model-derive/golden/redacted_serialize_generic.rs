@@ -1,0 +1,78 @@
+// #[derive(RedactedSerialize)] on:
+//
+//     #[display("{label}: {value}")]
+//     struct Tagged<'a, T, U: Clone> where T: Copy {
+//         label: &'a str,
+//         value: T,
+//         #[redact]
+//         secret: U,
+//         marker: PhantomData<U>,
+//     }
+
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
+const _: () = {
+    mod __fields {
+        #[allow(non_camel_case_types, dead_code)]
+        pub struct value;
+        #[allow(non_camel_case_types, dead_code)]
+        pub struct marker;
+    }
+    #[automatically_derived]
+    impl<'a, T, U: Clone> ::key_model::__private::serde::Serialize for Tagged<'a, T, U>
+    where
+        T: Copy,
+        T: ::key_model::__private::SerializeUnredacted<__fields::value>,
+    {
+        fn serialize<__S>(
+            &self,
+            __serializer: __S,
+        ) -> ::core::result::Result<__S::Ok, __S::Error>
+        where
+            __S: ::key_model::__private::serde::Serializer,
+        {
+            match self {
+                Self {
+                    label: __field_label,
+                    value: __field_value,
+                    marker: __field_marker,
+                    ..
+                } => {
+                    #[allow(unused_mut)]
+                    let mut __state = ::key_model::__private::serde::Serializer::serialize_struct(
+                        __serializer,
+                        "Tagged",
+                        0 + 1 + 1 + 1 + 1,
+                    )?;
+                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                        &mut __state,
+                        "label",
+                        __field_label,
+                    )?;
+                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                        &mut __state,
+                        "value",
+                        &::key_model::__private::serialize_unredacted::<
+                            T,
+                            __fields::value,
+                        >(__field_value),
+                    )?;
+                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                        &mut __state,
+                        "secret",
+                        &::key_model::__private::Redacted,
+                    )?;
+                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                        &mut __state,
+                        "marker",
+                        &::key_model::__private::serialize_unredacted::<
+                            PhantomData<U>,
+                            __fields::marker,
+                        >(__field_marker),
+                    )?;
+                    ::key_model::__private::serde::ser::SerializeStruct::end(__state)
+                }
+            }
+        }
+    }
+};

@@ -1,0 +1,65 @@
+// #[derive(RedactedSerialize)] on:
+//
+//     #[display("{tenant} card {card} ({count:>4})")]
+//     struct Entry {
+//         tenant: String,
+//         #[redact]
+//         key: KeyMaterial,
+//         #[redact(with = last_four)]
+//         card: String,
+//         #[redact(skip)]
+//         scratch: Vec<u8>,
+//         count: u32,
+//     }
+
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
+const _: () = {
+    #[automatically_derived]
+    impl ::key_model::__private::serde::Serialize for Entry {
+        fn serialize<__S>(
+            &self,
+            __serializer: __S,
+        ) -> ::core::result::Result<__S::Ok, __S::Error>
+        where
+            __S: ::key_model::__private::serde::Serializer,
+        {
+            match self {
+                Self {
+                    tenant: __field_tenant,
+                    card: __field_card,
+                    count: __field_count,
+                    ..
+                } => {
+                    #[allow(unused_mut)]
+                    let mut __state = ::key_model::__private::serde::Serializer::serialize_struct(
+                        __serializer,
+                        "Entry",
+                        0 + 1 + 1 + 1 + 1,
+                    )?;
+                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                        &mut __state,
+                        "tenant",
+                        __field_tenant,
+                    )?;
+                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                        &mut __state,
+                        "key",
+                        &::key_model::__private::Redacted,
+                    )?;
+                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                        &mut __state,
+                        "card",
+                        &::key_model::__private::With::<String>(__field_card, last_four),
+                    )?;
+                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                        &mut __state,
+                        "count",
+                        __field_count,
+                    )?;
+                    ::key_model::__private::serde::ser::SerializeStruct::end(__state)
+                }
+            }
+        }
+    }
+};
