@@ -177,7 +177,7 @@ fn ab(rounds: usize) {
     for operation in ["encrypt", "decrypt"] {
         for (size, label) in SIZES {
             // About 100 µs per batch on this machine.
-            let batch = (1 << 16) / (size + 1024) + 1;
+            let batch: u32 = u32::try_from((1 << 16) / (size + 1024) + 1).expect("batch");
             let (raw, ring) = (
                 op(&format!("{operation}/raw/{label}")),
                 op(&format!("{operation}/ring/{label}")),
@@ -187,7 +187,7 @@ fn ab(rounds: usize) {
                 for _ in 0..batch {
                     f();
                 }
-                start.elapsed().as_secs_f64() * 1e9 / batch as f64
+                start.elapsed().as_secs_f64() * 1e9 / f64::from(batch)
             };
             let (mut raws, mut rings, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
             for round in 0..rounds {
@@ -249,14 +249,14 @@ fn main() {
     for (name, op) in cases() {
         // criterion's layout, `target/criterion/OPERATION/SIDE/SIZE`.
         let mut parts = name.splitn(3, '/');
-        let (Some(operation), Some(side), Some(size)) = (parts.next(), parts.next(), parts.next())
+        let (Some(operation), Some(side), Some(label)) = (parts.next(), parts.next(), parts.next())
         else {
             panic!("case {name} is not OPERATION/SIDE/SIZE");
         };
-        let bytes = SIZES.iter().find(|(_, l)| *l == size).expect("size").0;
+        let bytes = SIZES.iter().find(|(_, l)| *l == label).expect("size").0;
         let mut group = criterion.benchmark_group(operation);
         group.throughput(Throughput::Bytes(bytes as u64));
-        group.bench_function(BenchmarkId::new(side, size), |b| b.iter(&op));
+        group.bench_function(BenchmarkId::new(side, label), |b| b.iter(&op));
         group.finish();
     }
     criterion.final_summary();
