@@ -34,11 +34,12 @@
 # the derive's output written by hand into the generated crate (so that a
 # lever is measured without changing the derive), each counted with
 # callgrind like INSTRUCTIONS=1:
-#   hand        the derive's expansion as it is, token for token: (b) less
-#               this is the proc-macro invocation itself;
+#   hand        the derive's expansion before the tuple below (a `let` per
+#               field), token for token;
 #   no-wrapper  the same impls without the `const _: () = { .. };` around;
 #   tuple       one `let _ = (check, check, ..);` instead of a `let` per
-#               field;
+#               field: the derive's expansion now, so (b) less this is the
+#               proc-macro invocation itself;
 #   tuple-no-wrapper  both of the above;
 #   where-fn    one assertion function per type whose where-clause lists
 #               the field types (`fn assert() where u64: SecretFree, ..`),
@@ -190,6 +191,9 @@ gen_hand() {
   local variant=$1 style=$2 dir="$work/$1" i ty
   local types=(u64 String 'Option<String>' u32 f64 bool KeyRef Nested 'Vec<String>' String)
   local check='::key_model::SecretFree>::__key_model_assert_fields_secret_free'
+  # The derive's one wrapper (key-model-derive/src/dummy.rs).
+  local wrapper='#[doc(hidden)] #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)] const _: () ='
+
   gen "$variant" 'serde::Serialize' 'serde::Serialize, SecretFree' 'pub token: String,'
   {
     for i in $(seq 1 "$n"); do
@@ -208,8 +212,8 @@ gen_hand() {
 #[automatically_derived] unsafe impl ::key_model::ApiDto for Dto$i {}"
       case $style in
         no-wrapper | tuple-no-wrapper) echo "$impls" ;;
-        where-fn) echo "const _: () = { fn __key_model_assert() where $bounds{} $impls };" ;;
-        *) echo "const _: () = { $impls };" ;;
+        where-fn) echo "$wrapper { fn __key_model_assert() where $bounds{} $impls };" ;;
+        *) echo "$wrapper { $impls };" ;;
       esac
     done
   } >> "$dir/src/lib.rs"
