@@ -10,8 +10,9 @@ use crate::id::{KeyName, KeyRef, TenantId};
 /// calls after it has checked the caller. Nothing converts a [`KeyRef`], a
 /// [`KeyName`] or a [`TenantId`] into a scope: there is no `From`, no
 /// `Default` and no `Deserialize`. Auditors find every place a scope is
-/// created with `grep -rnw 'authorized_by_host'` (the function's name, which,
-/// unlike the type's, no import can change).
+/// created with the workspace's audit, `cargo run -p key-model-audit -- .`
+/// (`scope-constructor`: it matches the function's name, which, unlike the
+/// type's, no import can change).
 ///
 /// ```
 /// use key_model::{KeyRef, TenantId, TenantScope};

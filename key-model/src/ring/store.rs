@@ -271,10 +271,10 @@ pub trait KeyStore: Send + Sync {
 ///
 /// Implementing it is the one place where raw key material leaves
 /// key-model's own cryptography: `wrap` sees the bytes it must protect, and
-/// `unwrap` returns them. The root key is, by definition, trusted; find
-/// every implementation with `grep -rn 'impl.*RootKey for'`, and every import
-/// that renames the trait (after which an `impl` need not name it) with
-/// `grep -rnE 'RootKey[[:space:]]+as'`.
+/// `unwrap` returns them. The root key is, by definition, trusted; the
+/// workspace's audit, `cargo run -p key-model-audit -- .`, lists every
+/// implementation (`root-key-impl`) and every import that renames the trait
+/// (`rename`: after it, an `impl` need not name `RootKey`).
 pub trait RootKey: Send + Sync {
     /// Wraps `material`, binding it to `key_ref` so that the wrapped bytes
     /// cannot be swapped with another version's.
