@@ -15,6 +15,7 @@
 //! `kind`, `trait`, `type` and `text`. Exit status: 0 after a complete
 //! audit (findings or not), 2 on a usage error, 1 when the output cannot be
 //! written.
+#![forbid(unsafe_code)]
 
 mod audit;
 mod finding;

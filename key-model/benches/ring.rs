@@ -20,6 +20,7 @@
 //! for exact instruction counts, and `KEY_MODEL_BENCH_AB=400 cargo bench -p
 //! key-model --bench ring` runs the interleaved A/B comparison ([`ab`])
 //! instead of criterion.
+#![forbid(unsafe_code)]
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -98,7 +99,7 @@ impl Sides {
             .expect("encrypt")
     }
 
-    fn ring_decrypt(&self, envelope: &Envelope) -> key_model::ring::Plaintext {
+    fn ring_decrypt(&self, envelope: &Envelope) -> key_model::Plaintext {
         self.ring
             .decrypt(&self.scope, envelope, CONTEXT)
             .expect("decrypt")

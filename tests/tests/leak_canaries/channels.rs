@@ -84,7 +84,7 @@ fn every_public_type_in_every_format() {
         );
         out.debug("KeyMetadata", &meta);
         out.push("KeyMetadata JSON", serde_json::to_vec(&meta).unwrap());
-        for op in Operation::ALL {
+        for &op in Operation::ALL {
             out.debug_display("Operation", &op);
             if let Err(refusal) = policy::check(op, &state, false) {
                 out.debug_display("Refusal", &refusal);

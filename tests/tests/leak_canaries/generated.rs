@@ -1,4 +1,4 @@
-//! Leak canaries over generated values (issue 6): key rings driven by
+//! Leak canaries over generated values: key rings driven by
 //! random operation sequences, boundary DTOs filled with random text, and
 //! redacting structs holding canary secrets, every output channel scanned,
 //! zero leaks. 10 000 cases per run in total (see `CASES_*`; the timing is
@@ -20,7 +20,7 @@ use key_model::sink::{AuditWriter, CsvWriter, EventEnvelope, JsonLinesWriter, ap
 use key_model::testing::{Canary, CanaryKeys};
 use key_model::{
     ApiDto, AuditDto, Envelope, EventDto, ExportDto, KeyMaterial, KeyMetadata, KeyName, KeyRef,
-    KeyRing, KeyVersion, RedactedDebug, RedactedDisplay, RedactedSerialize, SecretFree, TenantId,
+    KeyVersion, RedactedDebug, RedactedDisplay, RedactedSerialize, SecretFree, TenantId,
     TenantScope, Timestamp,
 };
 use proptest::prelude::*;
@@ -165,8 +165,11 @@ struct Changed {
 #[allow(clippy::too_many_lines)] // one interpreter, one match
 fn run_ring_case(case: &RingCase, canaries: &CanaryKeys, payload: &Canary) -> Outputs {
     let store = std::sync::Arc::new(MemoryKeyStore::new());
-    let ring =
-        KeyRing::with_canary_keys(std::sync::Arc::clone(&store), canaries.root_key(), canaries);
+    let ring = key_model::testing::ring_with_canary_keys(
+        std::sync::Arc::clone(&store),
+        canaries.root_key(),
+        canaries,
+    );
     let outsider = TenantScope::authorized_by_host("zz-outsider".parse().unwrap());
     let names: Vec<(TenantScope, KeyName)> = case
         .keys
@@ -543,7 +546,7 @@ proptest! {
     #[test]
     fn generated_dtos_leak_nothing(case in dto_case()) {
         let canaries = CanaryKeys::new(case.seed);
-        let ring = KeyRing::with_canary_keys(MemoryKeyStore::new(), canaries.root_key(), &canaries);
+        let ring = key_model::testing::ring_with_canary_keys(MemoryKeyStore::new(), canaries.root_key(), &canaries);
         let name = case.response.encryption_key_ref.name();
         let scope = TenantScope::authorized_by_host(name.tenant().clone());
         // The material the DTOs name exists, and is a canary.

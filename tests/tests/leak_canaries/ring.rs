@@ -1,4 +1,4 @@
-//! Leak canaries in the key ring (issue 6): a ring whose root key and every
+//! Leak canaries in the key ring: a ring whose root key and every
 //! generated key version hold canary material (`key_model::testing`), every
 //! output channel driven, and everything that comes out scanned for every
 //! canary in every encoding the detector knows.
@@ -27,16 +27,16 @@ use std::sync::{Arc, Mutex};
 
 use crate::support::{Outputs, capture_panic, capture_tracing, hex_lower, hex_upper};
 use key_model::ring::{
-    BackendError, BackendErrorKind, ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, RootKey,
-    SecretBox, StoredKey, WrappedKey,
+    ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, RingCall, RootKey, SecretBox, StoredKey,
+    WrappedKey,
 };
 use key_model::sink::{
     AuditWriter, CsvWriter, EventEnvelope, JsonLinesWriter, api_json, event_json, write_api_json,
 };
 use key_model::testing::{Canary, CanaryKeys, Encoding, LeakedKey, canary_ring};
 use key_model::{
-    ApiDto, AuditDto, Envelope, EnvelopeField, Error, EventDto, ExportDto, KeyMetadata, KeyName,
-    KeyRef, KeyRing, KeyVersion, TenantId, Timestamp,
+    ApiDto, AuditDto, BackendError, BackendErrorKind, Envelope, EnvelopeField, Error, EventDto,
+    ExportDto, KeyMetadata, KeyName, KeyRef, KeyRing, KeyVersion, TenantId, Timestamp,
 };
 use ring_support::{SpyRoot, name, scope};
 use serde::Serialize;
@@ -59,7 +59,11 @@ impl Rig {
     fn new(seed: u64) -> Rig {
         let canaries = CanaryKeys::new(seed);
         let store = Arc::new(MemoryKeyStore::new());
-        let ring = KeyRing::with_canary_keys(Arc::clone(&store), canaries.root_key(), &canaries);
+        let ring = key_model::testing::ring_with_canary_keys(
+            Arc::clone(&store),
+            canaries.root_key(),
+            &canaries,
+        );
         Rig {
             ring,
             store,
@@ -70,7 +74,7 @@ impl Rig {
     /// A second ring over the same store and the same (canary) root key,
     /// with an empty cache: it sees what a restarted service would.
     fn reopen(&self) -> KeyRing {
-        KeyRing::with_canary_keys(
+        key_model::testing::ring_with_canary_keys(
             Arc::clone(&self.store),
             self.canaries.root_key(),
             &self.canaries,
@@ -118,7 +122,8 @@ fn generated_keys_are_the_canaries_after_rotations() {
     let canaries = CanaryKeys::new(11);
     let spy = Arc::new(SpyRoot::over(canaries.root_key()));
     let store = Arc::new(MemoryKeyStore::new());
-    let ring = KeyRing::with_canary_keys(Arc::clone(&store), Arc::clone(&spy), &canaries);
+    let ring =
+        key_model::testing::ring_with_canary_keys(Arc::clone(&store), Arc::clone(&spy), &canaries);
     let (acme, globex) = (scope("acme"), scope("globex"));
     let recordings = name("acme", "ssh-session-recording");
     ring.create_key(&acme, &recordings).unwrap();
@@ -155,22 +160,16 @@ fn generated_keys_are_the_canaries_after_rotations() {
     all.dedup();
     assert_eq!(all.len(), issued.len() + 1);
 
-    // The root key is the root canary: the same seed's root key (a new
-    // instance) unwraps the stored material; a random root key does not.
-    let record = store.load(&recordings).unwrap().unwrap();
-    let v1 = &record.versions()[0];
-    let wrapped = v1.wrapped().unwrap();
-    let unwrapped = CanaryKeys::new(11)
-        .root_key()
-        .unwrap(v1.metadata().key_ref(), wrapped)
-        .unwrap();
-    assert_eq!(unwrapped.expose_secret(), issued[0].1.bytes());
-    assert!(
-        MemoryRootKey::generate()
-            .unwrap()
-            .unwrap(v1.metadata().key_ref(), wrapped)
-            .is_err()
-    );
+    // The root key is the root canary: a new ring over the same store with
+    // the same seed's root key (a new instance) unwraps the stored material
+    // and opens what the first ring sealed; with a random root key it
+    // cannot. (Only a ring can call a root key.)
+    let sealed = ring.encrypt(&acme, &recordings, b"probe", b"").unwrap();
+    let same_root = KeyRing::new(Arc::clone(&store), CanaryKeys::new(11).root_key());
+    let opened = same_root.decrypt(&acme, &sealed, b"").unwrap();
+    assert_eq!(opened.as_bytes(), b"probe");
+    let random_root = KeyRing::new(Arc::clone(&store), MemoryRootKey::generate().unwrap());
+    assert!(random_root.decrypt(&acme, &sealed, b"").is_err());
 
     // A ring without canaries generates random material.
     let spy = Arc::new(SpyRoot::new());
@@ -207,7 +206,7 @@ fn a_retried_version_is_issued_once() {
         }
     }
     let canaries = CanaryKeys::new(12);
-    let ring = KeyRing::with_canary_keys(
+    let ring = key_model::testing::ring_with_canary_keys(
         FlakyStore {
             inner: MemoryKeyStore::new(),
             fail_next: Mutex::new(true),
@@ -368,7 +367,11 @@ fn drive_every_ring_error(setup: &Rig, out: &mut Outputs) -> Vec<(String, Error)
         setup.reopen().versions(&acme, &key).unwrap_err(),
     );
     // Backend: the store is down.
-    let down = KeyRing::with_canary_keys(DownStore, setup.canaries.root_key(), &setup.canaries);
+    let down = key_model::testing::ring_with_canary_keys(
+        DownStore,
+        setup.canaries.root_key(),
+        &setup.canaries,
+    );
     push("Backend: store unavailable", down.list(&acme).unwrap_err());
     out.debug("KeyRing over a store that is down", &down);
 
@@ -524,19 +527,26 @@ fn store_scan_would_show_a_leak() {
     impl RootKey for CopyingRoot {
         fn wrap(
             &self,
+            _: &RingCall,
             _: &KeyRef,
             material: &SecretBox<[u8; 32]>,
         ) -> Result<WrappedKey, BackendError> {
             Ok(WrappedKey::from_bytes(material.expose_secret().to_vec()))
         }
-        fn unwrap(&self, _: &KeyRef, w: &WrappedKey) -> Result<SecretBox<[u8; 32]>, BackendError> {
+        fn unwrap(
+            &self,
+            _: &RingCall,
+            _: &KeyRef,
+            w: &WrappedKey,
+        ) -> Result<SecretBox<[u8; 32]>, BackendError> {
             let bytes: [u8; 32] = w.as_bytes().try_into().map_err(|_| down())?;
             Ok(SecretBox::new(Box::new(bytes)))
         }
     }
     let canaries = CanaryKeys::new(22);
     let store = Arc::new(MemoryKeyStore::new());
-    let ring = KeyRing::with_canary_keys(Arc::clone(&store), CopyingRoot, &canaries);
+    let ring =
+        key_model::testing::ring_with_canary_keys(Arc::clone(&store), CopyingRoot, &canaries);
     let key = name("acme", "audit-export");
     ring.create_key(&scope("acme"), &key).unwrap();
     let record = store.load(&key).unwrap().unwrap();
@@ -910,6 +920,61 @@ fn tracing_of_ring_operations_would_show_a_leak() {
 
 // ---- panics ----------------------------------------------------------------
 
+/// What the canary root key returns when the ring calls it: the error of an
+/// unwrap of bytes it never wrapped, and the payload wrapped under `key_ref`.
+/// A root key is callable by the ring alone (`RingCall`), so the probe is a
+/// root key of its own that makes those two calls while the ring calls it.
+struct RootProbe {
+    unwrapped: Mutex<Option<Result<SecretBox<[u8; 32]>, BackendError>>>,
+    wrapped: Mutex<Option<Result<WrappedKey, BackendError>>>,
+}
+
+impl RootProbe {
+    fn capture(canaries: &CanaryKeys, key_ref: &KeyRef, payload: &Canary) -> RootProbe {
+        struct Probing {
+            inner: MemoryRootKey,
+            key_ref: KeyRef,
+            payload: [u8; 32],
+            seen: Mutex<Option<RootProbe>>,
+        }
+        impl RootKey for Probing {
+            fn wrap(
+                &self,
+                call: &RingCall,
+                key_ref: &KeyRef,
+                material: &SecretBox<[u8; 32]>,
+            ) -> Result<WrappedKey, BackendError> {
+                let bogus = WrappedKey::from_bytes(vec![1; 73]);
+                let payload = SecretBox::new(Box::new(self.payload));
+                *self.seen.lock().unwrap() = Some(RootProbe {
+                    unwrapped: Mutex::new(Some(self.inner.unwrap(call, &self.key_ref, &bogus))),
+                    wrapped: Mutex::new(Some(self.inner.wrap(call, &self.key_ref, &payload))),
+                });
+                self.inner.wrap(call, key_ref, material)
+            }
+            fn unwrap(
+                &self,
+                call: &RingCall,
+                key_ref: &KeyRef,
+                wrapped: &WrappedKey,
+            ) -> Result<SecretBox<[u8; 32]>, BackendError> {
+                self.inner.unwrap(call, key_ref, wrapped)
+            }
+        }
+        let probing = Arc::new(Probing {
+            inner: canaries.root_key(),
+            key_ref: key_ref.clone(),
+            payload: *payload.bytes(),
+            seen: Mutex::new(None),
+        });
+        let ring = KeyRing::new(MemoryKeyStore::new(), Arc::clone(&probing));
+        ring.create_key(&scope("probe"), &name("probe", "audit-export"))
+            .unwrap();
+        let seen = probing.seen.lock().unwrap().take();
+        seen.expect("the ring called the root key")
+    }
+}
+
 /// The panic message of every ring function that returns an error, with
 /// the error unwrapped (`unwrap`, `expect`), and of `unwrap_err` on the
 /// successes (which prints the `Ok` value's `Debug`).
@@ -973,9 +1038,13 @@ fn panic_messages_of_every_ring_function() {
         ring.reencrypt(&acme, &sealed, b"wrong").unwrap();
     });
     record("list (store down)", &|| {
-        KeyRing::with_canary_keys(DownStore, setup.canaries.root_key(), &setup.canaries)
-            .list(&acme)
-            .unwrap();
+        key_model::testing::ring_with_canary_keys(
+            DownStore,
+            setup.canaries.root_key(),
+            &setup.canaries,
+        )
+        .list(&acme)
+        .unwrap();
     });
     record("Envelope::from_bytes", &|| {
         Envelope::from_bytes(&sealed.as_bytes()[..20]).unwrap();
@@ -993,12 +1062,12 @@ fn panic_messages_of_every_ring_function() {
     record("WrappedKey deserialize", &|| {
         serde_json::from_str::<WrappedKey>(r#""==""#).unwrap();
     });
+    // Only the ring can call a root key, so the canary root key's own
+    // error and its `Ok` value are captured by a root key the ring calls.
+    let probe = RootProbe::capture(&setup.canaries, &v1, &payload);
     record("RootKey::unwrap", &|| {
-        setup
-            .canaries
-            .root_key()
-            .unwrap(&v1, &WrappedKey::from_bytes(vec![1; 73]))
-            .unwrap();
+        let unwrapped = probe.unwrapped.lock().unwrap().take();
+        unwrapped.expect("captured once").unwrap();
     });
     record("EventEnvelope::new", &|| {
         EventEnvelope::new(
@@ -1087,8 +1156,8 @@ fn panic_messages_of_every_ring_function() {
         setup.store.load(&key).unwrap_err();
     });
     record("root wrap unwrap_err", &|| {
-        let secret = SecretBox::new(Box::new(*payload.bytes()));
-        setup.canaries.root_key().wrap(&v1, &secret).unwrap_err();
+        let wrapped = probe.wrapped.lock().unwrap().take();
+        wrapped.expect("captured once").unwrap_err();
     });
     record("panic formatting the ring", &|| {
         panic!("ring state: {ring:?}");
@@ -1157,7 +1226,7 @@ fn walkthrough_capture_would_show_a_leak() {
     let setup = Rig::new(72);
     let mut output = Vec::new();
     walkthrough::run(&setup.ring, &mut output).unwrap();
-    // The example prints `{ring:#?}`; were the material's `Debug` the bytes,
+    // The example prints the material fragments of `{ring:?}`; were the material's `Debug` the bytes,
     // they would stand where `KeyMaterial([REDACTED])` stands.
     let text = String::from_utf8(output).unwrap();
     let canary = &setup.canaries.issued()[0].1;

@@ -1,7 +1,10 @@
 //! The lifecycle transition table and the fail-closed policy, tested
 //! exhaustively: every (state, primary, transition) and every
-//! (state, primary, operation) against a table written out by hand from the
-//! design contract.
+//! (state, primary, operation) against an expected table stated here, apart
+//! from the library, from the design contract. The expected tables are
+//! match rules: the allowed cells as explicit arms, every other cell refused
+//! by a default arm; the number of allowed cells is pinned as well, so a
+//! rule that allowed one cell too many fails the count too.
 
 use key_model::{
     KeyMetadata, KeyOrigin, KeyRef, KeyState, Operation, StateKind, Timestamp, Transition,
@@ -123,7 +126,7 @@ fn every_state_and_operation_pair_follows_the_fail_closed_table() {
     let mut allowed = 0;
     for state in states() {
         for primary in [false, true] {
-            for op in Operation::ALL {
+            for &op in Operation::ALL {
                 let got = policy::check(op, &state, primary);
                 if expected_allowed(&state, primary, op) {
                     assert_eq!(got, Ok(()), "{state:?} primary={primary} {op:?}");
@@ -211,7 +214,7 @@ fn unknown_states_load_and_fail_closed() {
             panic!("{json} must load as Unrecognized, got {state:?}");
         };
         assert_eq!(name.name(), "quarantined");
-        for op in Operation::ALL {
+        for &op in Operation::ALL {
             for primary in [false, true] {
                 assert!(policy::check(op, &state, primary).is_err());
             }
@@ -236,7 +239,7 @@ fn a_record_with_an_unknown_state_still_loads() {
     let meta: KeyMetadata = serde_json::from_str(json).unwrap();
     assert_eq!(meta.key_ref().version().get(), 4);
     assert_eq!(meta.state().kind(), StateKind::Unrecognized);
-    for op in Operation::ALL {
+    for &op in Operation::ALL {
         assert!(meta.check(op).is_err(), "{op:?} must be refused");
     }
 }

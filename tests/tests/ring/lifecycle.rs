@@ -386,7 +386,7 @@ fn a_corrupt_stored_record_is_an_error_not_a_panic() {
     });
     let err = fx.reopen().encrypt(&acme, &key, b"x", b"").unwrap_err();
     assert!(
-        matches!(err, Error::Backend(e) if e.kind() == key_model::ring::BackendErrorKind::Unwrap),
+        matches!(err, Error::Backend(e) if e.kind() == key_model::BackendErrorKind::Unwrap),
         "{err:?}"
     );
 }
@@ -428,18 +428,18 @@ impl KeyStore for PanickingStore {
     fn load(
         &self,
         name: &key_model::KeyName,
-    ) -> Result<Option<key_model::ring::StoredKey>, key_model::ring::BackendError> {
+    ) -> Result<Option<key_model::ring::StoredKey>, key_model::BackendError> {
         self.inner.load(name)
     }
 
     fn list(
         &self,
         tenant: &key_model::TenantId,
-    ) -> Result<Vec<key_model::KeyName>, key_model::ring::BackendError> {
+    ) -> Result<Vec<key_model::KeyName>, key_model::BackendError> {
         self.inner.list(tenant)
     }
 
-    fn save(&self, key: &key_model::ring::StoredKey) -> Result<(), key_model::ring::BackendError> {
+    fn save(&self, key: &key_model::ring::StoredKey) -> Result<(), key_model::BackendError> {
         assert!(
             !self.fail.load(std::sync::atomic::Ordering::SeqCst),
             "store crashed"

@@ -1,6 +1,7 @@
 //! The marker traits that say a type may cross a boundary (G2, G3, G9).
 //!
-//! This is the one module of the workspace where `unsafe` is allowed: it
+//! This is the one module of the workspace where `unsafe` is allowed (the
+//! `#[allow(unsafe_code)]` on its declaration in `boundary/mod.rs`): it
 //! declares `unsafe trait SecretFree` and the four boundary kinds, and holds
 //! every `unsafe impl` the library makes. Each impl is a promise the compiler
 //! cannot check, so they all live here, where one review covers them.
@@ -16,7 +17,6 @@
 //! orphan rule stops other crates from adding impls for foreign secret
 //! types; inside this crate, the absence is checked by the compile-fail
 //! cases of `ui-tests/`.
-#![allow(unsafe_code)]
 
 use std::borrow::{Cow, ToOwned};
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet, LinkedList, VecDeque};

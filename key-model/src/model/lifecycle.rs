@@ -12,9 +12,8 @@
 
 use core::fmt;
 
-use crate::id::KeyRef;
-use crate::policy::{self, Operation, Refusal};
-use crate::time::Timestamp;
+use crate::model::id::KeyRef;
+use crate::model::time::Timestamp;
 
 /// The lifecycle state of one key version.
 ///
@@ -449,11 +448,5 @@ impl KeyMetadata {
         }
         self.primary = primary;
         Ok(())
-    }
-
-    /// Whether the fail-closed policy allows `operation` on this version.
-    /// See [`policy::check`].
-    pub fn check(&self, operation: Operation) -> Result<(), Refusal> {
-        policy::check(operation, &self.state, self.primary)
     }
 }

@@ -28,14 +28,15 @@ use std::io;
 use serde::Serialize;
 use serde::ser::SerializeStruct;
 
-use crate::id::TenantId;
-use crate::marker::{ApiDto, AuditDto, EventDto, ExportDto};
-use crate::time::Timestamp;
+use crate::boundary::marker::{ApiDto, AuditDto, EventDto, ExportDto};
+use crate::model::id::TenantId;
+use crate::model::time::Timestamp;
 
 /// Why a sink could not write.
 ///
-/// It carries the underlying I/O or serialization error as its
-/// [`source`](core::error::Error::source). A serialization error comes from
+/// Its message includes the underlying I/O or serialization error's, and
+/// its [`source`](core::error::Error::source) is that error's source (the
+/// crate's convention: each message once in a chain). A serialization error comes from
 /// a DTO's own `Serialize` (a map with non-string keys in JSON, a nested
 /// struct in a CSV row) and describes the shape, not the values.
 #[derive(Debug)]
@@ -78,12 +79,20 @@ impl fmt::Display for SinkError {
     }
 }
 
+/// Transparent, as every error of the crate (see the crate docs): the
+/// message includes the underlying error's, so the source is the
+/// underlying error's source.
 impl core::error::Error for SinkError {
     fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match &self.inner {
-            Inner::Io(e) => Some(e),
-            Inner::Json(e) => Some(e),
-            Inner::Csv(e) => Some(e),
+            Inner::Io(e) => e.source(),
+            Inner::Json(e) => e.source(),
+            // A `csv::Error` shows an I/O error's message and returns it as
+            // its source: skip that level too.
+            Inner::Csv(e) => match e.kind() {
+                csv::ErrorKind::Io(io) => io.source(),
+                _ => e.source(),
+            },
             Inner::EventType => None,
         }
     }
@@ -408,9 +417,7 @@ impl<W: io::Write> CsvWriter<W> {
             .has_headers(!self.wrote_header)
             .from_writer(Vec::new());
         record.serialize(row)?;
-        let bytes = record
-            .into_inner()
-            .map_err(|e| io::Error::new(e.error().kind(), e.error().to_string()))?;
+        let bytes = finish_record(record)?;
         self.writer.write_all(&bytes)?;
         self.wrote_header = true;
         Ok(())
@@ -426,6 +433,12 @@ impl<W: io::Write> CsvWriter<W> {
         self.flush()?;
         Ok(self.writer)
     }
+}
+
+/// The formatted record, flushed out of `record`. A failed flush gives the
+/// writer's own `io::Error`, cause included.
+fn finish_record<V: io::Write>(record: csv::Writer<V>) -> Result<V, SinkError> {
+    record.into_inner().map_err(|e| e.into_error().into())
 }
 
 /// Writes audit records, one compact JSON object per line:
@@ -513,6 +526,90 @@ struct AuditLine<'a, T: ?Sized> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{assert_chain_repeats_nothing, chain};
+
+    /// A cause with a cause of its own, to see what a wrapper keeps.
+    #[derive(Debug)]
+    struct Disk(io::Error);
+
+    impl fmt::Display for Disk {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("disk refused the write")
+        }
+    }
+
+    impl core::error::Error for Disk {
+        fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    fn disk_error() -> io::Error {
+        io::Error::other(Disk(io::Error::new(
+            io::ErrorKind::StorageFull,
+            "quota exceeded",
+        )))
+    }
+
+    /// A writer that refuses everything.
+    #[derive(Debug)]
+    struct Refusing;
+
+    impl io::Write for Refusing {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(disk_error())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Err(disk_error())
+        }
+    }
+
+    #[test]
+    fn sink_error_chains_show_each_message_once() {
+        let io = SinkError::from(disk_error());
+        assert_chain_repeats_nothing(&io);
+        assert_eq!(
+            chain(&io),
+            [
+                "sink write failed: disk refused the write",
+                "quota exceeded"
+            ]
+        );
+        let json = SinkError::from(serde_json::from_str::<u8>("x").unwrap_err());
+        assert_chain_repeats_nothing(&json);
+        let ragged = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(&b"a,b\nc\n"[..])
+            .records()
+            .find_map(Result::err)
+            .unwrap();
+        assert_chain_repeats_nothing(&SinkError::from(ragged));
+        let csv_io = SinkError::from(csv::Error::from(disk_error()));
+        assert_chain_repeats_nothing(&csv_io);
+        assert_eq!(
+            chain(&csv_io),
+            [
+                "sink could not write CSV: disk refused the write",
+                "quota exceeded"
+            ]
+        );
+    }
+
+    #[test]
+    fn csv_record_keeps_the_cause_of_a_write_error() {
+        let mut record = csv::Writer::from_writer(Refusing);
+        record.write_record(["a"]).unwrap(); // buffered
+        let error = finish_record(record).unwrap_err();
+        assert!(error.is_io());
+        assert_eq!(
+            chain(&error),
+            [
+                "sink write failed: disk refused the write",
+                "quota exceeded"
+            ]
+        );
+    }
 
     #[test]
     fn event_type_rule() {

@@ -12,10 +12,13 @@
 //!
 //! Re-encryption also encrypts under the current primary, which is checked as
 //! [`Operation::Encrypt`] on that version.
+//!
+//! The policy sits above the lifecycle: it reads states, and the lifecycle
+//! knows nothing of operations (`KeyMetadata::check` is implemented here).
 
 use core::fmt;
 
-use crate::lifecycle::{KeyState, StateKind};
+use crate::model::lifecycle::{KeyMetadata, KeyState, StateKind};
 
 /// An operation that needs a key version's material.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,8 +36,10 @@ pub enum Operation {
 }
 
 impl Operation {
-    /// Every operation, for exhaustive tests and tables.
-    pub const ALL: [Operation; 4] = [
+    /// Every operation, for exhaustive tests and tables. A slice, not an
+    /// array: adding an operation (the enum is `#[non_exhaustive]`, G10)
+    /// does not change its type.
+    pub const ALL: &'static [Operation] = &[
         Operation::Encrypt,
         Operation::Decrypt,
         Operation::ReEncrypt,
@@ -125,5 +130,37 @@ pub fn check(operation: Operation, state: &KeyState, is_primary: bool) -> Result
         KeyState::DestroyScheduled { .. } => refuse(StateKind::DestroyScheduled),
         KeyState::Destroyed => refuse(StateKind::Destroyed),
         KeyState::Unrecognized(_) => refuse(StateKind::Unrecognized),
+    }
+}
+
+impl KeyMetadata {
+    /// Whether the fail-closed policy allows `operation` on this version.
+    /// See [`policy::check`](crate::policy::check).
+    pub fn check(&self, operation: Operation) -> Result<(), Refusal> {
+        check(operation, self.state(), self.is_primary())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_is_a_slice_of_every_operation_once() {
+        // The type is the point: an array's length is part of its type.
+        let all: &'static [Operation] = Operation::ALL;
+        let mut seen = [0usize; 4];
+        for op in all {
+            // Exhaustive here, inside the crate: a new operation does not
+            // compile until it is counted, and then must be in `ALL`.
+            let i = match op {
+                Operation::Encrypt => 0,
+                Operation::Decrypt => 1,
+                Operation::ReEncrypt => 2,
+                Operation::LoadMaterial => 3,
+            };
+            seen[i] += 1;
+        }
+        assert_eq!(seen, [1; 4]);
     }
 }

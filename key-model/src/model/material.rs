@@ -54,14 +54,6 @@ impl KeyMaterial {
         Ok(KeyMaterial(secret))
     }
 
-    /// Key material with exactly these bytes (canaries for leak tests).
-    #[cfg(feature = "testing")]
-    pub(crate) fn from_array(bytes: [u8; KEY_LEN]) -> KeyMaterial {
-        KeyMaterial(SecretBox::init_with_mut(|b: &mut [u8; KEY_LEN]| {
-            *b = bytes;
-        }))
-    }
-
     /// The bytes, for key-model's own cryptography only.
     pub(crate) fn expose(&self) -> &[u8; KEY_LEN] {
         self.0.expose_secret()

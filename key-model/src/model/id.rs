@@ -13,7 +13,10 @@ use core::num::NonZeroU32;
 use core::str::FromStr;
 use std::sync::Arc;
 
-use crate::error::{ParseError, ParseErrorKind, Target};
+pub(crate) mod error;
+
+pub(crate) use error::Target;
+pub use error::{ParseError, ParseErrorKind};
 
 /// The longest tenant id or purpose, in characters (a DNS label's limit, so
 /// either can be used in a host name or a bucket name unchanged).

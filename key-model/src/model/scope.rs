@@ -1,6 +1,6 @@
 //! The tenant-scope capability (G5).
 
-use crate::id::{KeyName, KeyRef, TenantId};
+use crate::model::id::{KeyName, KeyRef, TenantId};
 
 /// Proof that the caller has been authorized to use one tenant's keys.
 ///
