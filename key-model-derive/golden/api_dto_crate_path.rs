@@ -14,9 +14,11 @@ const _: () = {
     {
         #[inline]
         fn __key_model_assert_fields_secret_free() {
-            let _ = <Vec<
-                T,
-            > as renamed::km::SecretFree>::__key_model_assert_fields_secret_free;
+            let _ = (
+                <Vec<
+                    T,
+                > as renamed::km::SecretFree>::__key_model_assert_fields_secret_free,
+            );
         }
     }
     #[automatically_derived]

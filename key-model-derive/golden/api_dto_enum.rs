@@ -15,14 +15,16 @@ const _: () = {
     unsafe impl ::key_model::SecretFree for Change {
         #[inline]
         fn __key_model_assert_fields_secret_free() {
-            let _ = <KeyRef as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
-            #[cfg(feature = "b")]
-            let _ = <String as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
-            #[cfg(feature = "b")]
-            #[cfg(unix)]
-            let _ = <Vec<
-                u16,
-            > as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
+            let _ = (
+                <KeyRef as ::key_model::SecretFree>::__key_model_assert_fields_secret_free,
+                #[cfg(feature = "b")]
+                <String as ::key_model::SecretFree>::__key_model_assert_fields_secret_free,
+                #[cfg(feature = "b")]
+                #[cfg(unix)]
+                <Vec<
+                    u16,
+                > as ::key_model::SecretFree>::__key_model_assert_fields_secret_free,
+            );
         }
     }
     #[automatically_derived]

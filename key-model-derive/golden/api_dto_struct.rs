@@ -10,8 +10,10 @@ const _: () = {
     unsafe impl ::key_model::SecretFree for KeyResponse {
         #[inline]
         fn __key_model_assert_fields_secret_free() {
-            let _ = <KeyRef as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
-            let _ = <bool as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
+            let _ = (
+                <KeyRef as ::key_model::SecretFree>::__key_model_assert_fields_secret_free,
+                <bool as ::key_model::SecretFree>::__key_model_assert_fields_secret_free,
+            );
         }
     }
     #[automatically_derived]

@@ -9,7 +9,9 @@ const _: () = {
     #[diagnostic::do_not_recommend]
     unsafe impl ::key_model::SecretFree for Unit {
         #[inline]
-        fn __key_model_assert_fields_secret_free() {}
+        fn __key_model_assert_fields_secret_free() {
+            let _ = ();
+        }
     }
     #[automatically_derived]
     unsafe impl ::key_model::AuditDto for Unit {}

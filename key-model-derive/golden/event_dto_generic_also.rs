@@ -18,10 +18,12 @@ const _: () = {
     {
         #[inline]
         fn __key_model_assert_fields_secret_free() {
-            let _ = <Vec<
-                T,
-            > as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
-            let _ = <&'a str as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
+            let _ = (
+                <Vec<
+                    T,
+                > as ::key_model::SecretFree>::__key_model_assert_fields_secret_free,
+                <&'a str as ::key_model::SecretFree>::__key_model_assert_fields_secret_free,
+            );
         }
     }
     #[automatically_derived]

@@ -10,7 +10,9 @@ const _: () = {
     unsafe impl ::key_model::SecretFree for KeyRotated {
         #[inline]
         fn __key_model_assert_fields_secret_free() {
-            let _ = <KeyRef as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
+            let _ = (
+                <KeyRef as ::key_model::SecretFree>::__key_model_assert_fields_secret_free,
+            );
         }
     }
     #[automatically_derived]

@@ -25,14 +25,14 @@ const _: () = {
                         __f,
                         "Password",
                         &["user", "password"],
-                        &[&__field_user, &::key_model::__private::Redacted],
+                        &[__field_user, &::key_model::__private::Redacted],
                     )
                 }
                 Self::Token { 0: __field_0, .. } => {
                     ::key_model::__private::debug_tuple(
                         __f,
                         "Token",
-                        &[&__field_0, &::key_model::__private::Redacted],
+                        &[__field_0, &::key_model::__private::Redacted],
                     )
                 }
                 Self::Key { .. } => {

@@ -32,8 +32,8 @@ const _: () = {
                         "Tagged",
                         &["label", "value", "secret", "marker"],
                         &[
-                            &__field_label,
-                            &__field_value,
+                            __field_label,
+                            __field_value,
                             &::key_model::__private::Redacted,
                             &__field_marker,
                         ],

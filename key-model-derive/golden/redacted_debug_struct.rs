@@ -31,7 +31,7 @@ const _: () = {
                         "Entry",
                         &["tenant", "key", "card", "count"],
                         &[
-                            &__field_tenant,
+                            __field_tenant,
                             &::key_model::__private::Redacted,
                             &::key_model::__private::With::<
                                 String,

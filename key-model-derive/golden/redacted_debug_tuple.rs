@@ -15,7 +15,7 @@ const _: () = {
                     ::key_model::__private::debug_tuple(
                         __f,
                         "Credential",
-                        &[&__field_0, &::key_model::__private::Redacted, &__field_2],
+                        &[__field_0, &::key_model::__private::Redacted, &__field_2],
                     )
                 }
             }

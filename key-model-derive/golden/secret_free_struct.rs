@@ -10,8 +10,10 @@ const _: () = {
     unsafe impl ::key_model::SecretFree for Recording {
         #[inline]
         fn __key_model_assert_fields_secret_free() {
-            let _ = <u64 as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
-            let _ = <KeyRef as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
+            let _ = (
+                <u64 as ::key_model::SecretFree>::__key_model_assert_fields_secret_free,
+                <KeyRef as ::key_model::SecretFree>::__key_model_assert_fields_secret_free,
+            );
         }
     }
 };

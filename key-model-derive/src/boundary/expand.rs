@@ -27,13 +27,15 @@ pub(crate) fn impls(
     // through a type alias or a macro, at what the user wrote). It names the
     // trait through the same path as the impl: were `crate = "..."` pointed
     // at a look-alike module, the check could not be made toothless while
-    // the impl stayed real.
+    // the impl stayed real. The checks are the elements of one tuple (a
+    // field's `#[cfg]` removes its element), not a `let` each: 14.7 million
+    // fewer rustc instructions for 50 DTOs of 10 fields (docs/performance.md).
     let checks = input.fields.iter().map(|field| {
         let ty = field.ty;
         let cfgs = &field.cfgs;
         quote_spanned! {ty.span()=>
             #(#cfgs)*
-            let _ = <#ty as #krate::SecretFree>::__key_model_assert_fields_secret_free;
+            <#ty as #krate::SecretFree>::__key_model_assert_fields_secret_free,
         }
     });
 
@@ -54,7 +56,7 @@ pub(crate) fn impls(
             // that derives (docs/performance.md).
             #[inline]
             fn __key_model_assert_fields_secret_free() {
-                #(#checks)*
+                let _ = (#(#checks)*);
             }
         }
     };

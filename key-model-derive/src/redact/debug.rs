@@ -29,7 +29,7 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
             let pat = pattern(&quote!(Self), body, |f| {
                 !matches!(f.redact, Redact::Full | Redact::Skip)
             });
-            let expr = write_body(krate, &ident.unraw().to_string(), body);
+            let expr = write_body(krate, &ident.unraw().to_string(), body, true);
             quote!(match self { #pat => #expr })
         }
         Data::Enum(variants) if variants.is_empty() => quote!(match *self {}),
@@ -39,7 +39,7 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
                 let pat = pattern(&quote!(Self::#v), &variant.body, |f| {
                     !matches!(f.redact, Redact::Full | Redact::Skip)
                 });
-                let expr = write_body(krate, &v.unraw().to_string(), &variant.body);
+                let expr = write_body(krate, &v.unraw().to_string(), &variant.body, false);
                 quote!(#pat => #expr,)
             });
             quote!(match self { #(#arms)* })
@@ -67,19 +67,31 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
 /// `Formatter::debug_struct_fields_finish` (unstable to other crates): a
 /// builder call per field made the generated function several times
 /// larger, and slower to compile, for the same output (docs/performance.md).
-fn write_body(krate: &syn::Path, name: &str, body: &Body<'_>) -> TokenStream {
+///
+/// A value is its binding (a `&T`) as is, so the formatter calls `T`'s
+/// `Debug` directly; only the last field of a struct, which may be unsized
+/// (`str`, `[T]`, a `T: ?Sized`), goes behind one more reference, as in std's
+/// derive. A reference to each binding cost one more dynamic call per field
+/// (`<&T as Debug>::fmt`): 3.7% of a 3-field write (docs/performance.md).
+fn write_body(krate: &syn::Path, name: &str, body: &Body<'_>, unsized_tail: bool) -> TokenStream {
     if body.style == Style::Unit {
         return quote!(::core::fmt::Formatter::write_str(__f, #name));
     }
+    let last = body.fields.len().saturating_sub(1);
     let written: Vec<_> = body
         .fields
         .iter()
-        .filter(|field| !matches!(field.redact, Redact::Skip))
+        .enumerate()
+        .filter(|(_, field)| !matches!(field.redact, Redact::Skip))
         .collect();
-    let values = written.iter().map(|field| match &field.redact {
+    let values = written.iter().map(|&(index, field)| match &field.redact {
         Redact::None | Redact::Skip => {
             let binding = field.binding();
-            quote!(&#binding)
+            if unsized_tail && index == last {
+                quote!(&#binding)
+            } else {
+                quote!(#binding)
+            }
         }
         Redact::Full => quote!(&#krate::__private::Redacted),
         Redact::With(path) => {
@@ -92,7 +104,7 @@ fn write_body(krate: &syn::Path, name: &str, body: &Body<'_>) -> TokenStream {
     });
     match body.style {
         Style::Named => {
-            let names = written.iter().map(|field| &field.name);
+            let names = written.iter().map(|(_, field)| &field.name);
             quote!(#krate::__private::debug_struct(__f, #name, &[#(#names),*], &[#(#values),*]))
         }
         Style::Tuple | Style::Unit => {

@@ -11,6 +11,7 @@
 use core::fmt;
 use core::num::NonZeroU32;
 use core::str::FromStr;
+use std::sync::Arc;
 
 use crate::model::de::{guard, own};
 
@@ -70,8 +71,13 @@ fn validate_slug(s: &str, target: Target) -> Result<(), ParseError> {
 macro_rules! slug_type {
     ($(#[$meta:meta])* $name:ident, $target:expr, $expecting:literal, $message:literal) => {
         $(#[$meta])*
+        // Shared, not boxed: every envelope carries the `KeyRef` it was
+        // sealed under, cloned from the ring's entry, and a clone is then a
+        // reference count, not two allocations and their frees (about a
+        // quarter of what the ring adds to a 64-byte encryption,
+        // docs/key-model.md).
         #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name(Box<str>);
+        pub struct $name(Arc<str>);
 
         impl $name {
             /// The validated text.
@@ -102,7 +108,7 @@ macro_rules! slug_type {
 
             fn try_from(s: String) -> Result<Self, ParseError> {
                 validate_slug(&s, $target)?;
-                Ok($name(s.into_boxed_str()))
+                Ok($name(Arc::from(s)))
             }
         }
 
