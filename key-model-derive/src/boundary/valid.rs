@@ -1,8 +1,10 @@
-//! Checks of the options against the derive: `also(...)` names boundary
-//! kinds other than the derive's own, each once.
+//! Checks of the input against the derive: `also(...)` names boundary
+//! kinds other than the derive's own, each once; and nothing is marked
+//! `#[redact]`.
 
 use crate::ctxt::Ctxt;
 use crate::options::Options;
+use crate::symbol::REDACT;
 
 use super::Kind;
 
@@ -32,3 +34,46 @@ pub(crate) fn also(cx: &Ctxt, kind: Kind, options: &Options) -> Vec<Kind> {
 
 const EXPECTED_KIND: &str =
     "expected a boundary kind: `ApiDto`, `EventDto`, `ExportDto` or `AuditDto`";
+
+/// A `#[redact]` anywhere in a boundary type, in any form, is the author's
+/// own word that the field is a secret (G4): sending the type across a
+/// boundary would send it as is, since serde's `Serialize` does not read
+/// `#[redact]`. Each one is an error at the attribute. The boundary derives
+/// declare `redact` as a helper attribute so that this error, not rustc's
+/// "cannot find attribute", is what a type without a redacting derive gets.
+pub(crate) fn no_redact(cx: &Ctxt, kind: Kind, also: &[Kind], input: &syn::DeriveInput) {
+    let kinds: Vec<&str> = core::iter::once(kind)
+        .chain(also.iter().copied())
+        .map(Kind::name)
+        .collect();
+    let kinds = format!("`{}`", kinds.join("` + `"));
+    let refuse = |attrs: &[syn::Attribute], what: &str| {
+        for attr in attrs.iter().filter(|attr| attr.path().is_ident(REDACT)) {
+            cx.error_spanned_by(
+                attr,
+                format_args!(
+                    "a {what} marked `#[redact]` is a secret by its author's own word, and this {kinds} type crosses a boundary as is; \
+                     expose a `key_model::KeyRef` instead of the secret, drop the field from this type, \
+                     or keep the type internal (its redacting derives without {kinds})"
+                ),
+            );
+        }
+    };
+    refuse(&input.attrs, "type");
+    let mut fields = |fields: &syn::Fields| {
+        for field in fields {
+            refuse(&field.attrs, "field");
+        }
+    };
+    match &input.data {
+        syn::Data::Struct(data) => fields(&data.fields),
+        syn::Data::Enum(data) => {
+            for variant in &data.variants {
+                refuse(&variant.attrs, "variant");
+                fields(&variant.fields);
+            }
+        }
+        // Refused as a whole by `ast`.
+        syn::Data::Union(_) => {}
+    }
+}
