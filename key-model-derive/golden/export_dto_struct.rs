@@ -5,15 +5,17 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
+    #[allow(dead_code)]
+    struct SecretFreeField<T: ?Sized + ::key_model::SecretFree>(
+        ::core::marker::PhantomData<T>,
+    );
+    #[allow(dead_code, clippy::too_many_arguments)]
+    fn secret_free_proof(_: SecretFreeField<String>, _: SecretFreeField<u64>) {}
+    unsafe impl ::key_model::ExportDto for SessionRow {}
+    #[automatically_derived]
+    impl ::key_model::derive_support::DeriveOneBoundaryKindAndNameTheOthersInKeyModelAlso
+    for SessionRow {}
     #[automatically_derived]
     #[diagnostic::do_not_recommend]
-    unsafe impl ::key_model::SecretFree for SessionRow {
-        #[inline]
-        fn __key_model_assert_fields_secret_free() {
-            let _ = <String as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
-            let _ = <u64 as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
-        }
-    }
-    #[automatically_derived]
-    unsafe impl ::key_model::ExportDto for SessionRow {}
+    unsafe impl ::key_model::SecretFree for SessionRow {}
 };

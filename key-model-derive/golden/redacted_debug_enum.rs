@@ -21,25 +21,25 @@ const _: () = {
         fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             match self {
                 Self::Password { user: __field_user, .. } => {
-                    ::key_model::__private::debug_struct(
+                    ::key_model::derive_support::debug_struct(
                         __f,
                         "Password",
                         &["user", "password"],
-                        &[&__field_user, &::key_model::__private::Redacted],
+                        &[&__field_user, &::key_model::derive_support::Redacted],
                     )
                 }
                 Self::Token { 0: __field_0, .. } => {
-                    ::key_model::__private::debug_tuple(
+                    ::key_model::derive_support::debug_tuple(
                         __f,
                         "Token",
-                        &[&__field_0, &::key_model::__private::Redacted],
+                        &[&__field_0, &::key_model::derive_support::Redacted],
                     )
                 }
                 Self::Key { .. } => {
-                    ::key_model::__private::debug_tuple(
+                    ::key_model::derive_support::debug_tuple(
                         __f,
                         "Key",
-                        &[&::key_model::__private::Redacted],
+                        &[&::key_model::derive_support::Redacted],
                     )
                 }
                 Self::Anonymous { .. } => {

@@ -27,14 +27,14 @@ const _: () = {
                     marker: __field_marker,
                     ..
                 } => {
-                    ::key_model::__private::debug_struct(
+                    ::key_model::derive_support::debug_struct(
                         __f,
                         "Tagged",
                         &["label", "value", "secret", "marker"],
                         &[
                             &__field_label,
                             &__field_value,
-                            &::key_model::__private::Redacted,
+                            &::key_model::derive_support::Redacted,
                             &__field_marker,
                         ],
                     )

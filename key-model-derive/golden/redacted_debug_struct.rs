@@ -26,14 +26,14 @@ const _: () = {
                     count: __field_count,
                     ..
                 } => {
-                    ::key_model::__private::debug_struct(
+                    ::key_model::derive_support::debug_struct(
                         __f,
                         "Entry",
                         &["tenant", "key", "card", "count"],
                         &[
                             &__field_tenant,
-                            &::key_model::__private::Redacted,
-                            &::key_model::__private::With::<
+                            &::key_model::derive_support::Redacted,
+                            &::key_model::derive_support::With::<
                                 String,
                             >(__field_card, last_four),
                             &__field_count,

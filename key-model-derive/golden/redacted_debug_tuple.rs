@@ -12,10 +12,10 @@ const _: () = {
         fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             match self {
                 Self { 0: __field_0, 2: __field_2, .. } => {
-                    ::key_model::__private::debug_tuple(
+                    ::key_model::derive_support::debug_tuple(
                         __f,
                         "Credential",
-                        &[&__field_0, &::key_model::__private::Redacted, &__field_2],
+                        &[&__field_0, &::key_model::derive_support::Redacted, &__field_2],
                     )
                 }
             }

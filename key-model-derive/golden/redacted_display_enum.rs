@@ -28,14 +28,14 @@ const _: () = {
                 Self::Password { user: __field_user, .. } => {
                     ::core::write!(
                         __f, "password for {__arg0}", __arg0 = &
-                        ::key_model::__private::display_unredacted:: < String,
+                        ::key_model::derive_support::display_unredacted:: < String,
                         __fields::user > (__field_user)
                     )
                 }
                 Self::Token { 0: __field_0, .. } => {
                     ::core::write!(
                         __f, "token {__arg0}", __arg0 = &
-                        ::key_model::__private::display_unredacted:: < String,
+                        ::key_model::derive_support::display_unredacted:: < String,
                         __fields::field_0 > (__field_0)
                     )
                 }

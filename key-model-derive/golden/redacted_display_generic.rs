@@ -22,17 +22,17 @@ const _: () = {
     impl<'a, T, U: Clone> ::core::fmt::Display for Tagged<'a, T, U>
     where
         T: Copy,
-        T: ::key_model::__private::DisplayUnredacted<__fields::value>,
+        T: ::key_model::derive_support::DisplayUnredacted<__fields::value>,
     {
         fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             match self {
                 Self { label: __field_label, value: __field_value, .. } => {
                     ::core::write!(
                         __f, "{__arg0}: {__arg1}", __arg0 = &
-                        ::key_model::__private::display_unredacted:: < & 'a str,
+                        ::key_model::derive_support::display_unredacted:: < & 'a str,
                         __fields::label > (__field_label), __arg1 = &
-                        ::key_model::__private::display_unredacted:: < T, __fields::value
-                        > (__field_value)
+                        ::key_model::derive_support::display_unredacted:: < T,
+                        __fields::value > (__field_value)
                     )
                 }
             }

@@ -33,11 +33,11 @@ const _: () = {
                 } => {
                     ::core::write!(
                         __f, "{__arg0} card {__arg1} ({__arg2:>4})", __arg0 = &
-                        ::key_model::__private::display_unredacted:: < String,
+                        ::key_model::derive_support::display_unredacted:: < String,
                         __fields::tenant > (__field_tenant), __arg1 = &
-                        ::key_model::__private::With:: < String > (__field_card,
+                        ::key_model::derive_support::With:: < String > (__field_card,
                         last_four), __arg2 = &
-                        ::key_model::__private::display_unredacted:: < u32,
+                        ::key_model::derive_support::display_unredacted:: < u32,
                         __fields::count > (__field_count)
                     )
                 }

@@ -17,7 +17,7 @@ const _: () = {
                 Self { 0: __field_0, 2: __field_2, .. } => {
                     ::core::write!(
                         __f, "{__arg0} {__arg1:?}", __arg0 = &
-                        ::key_model::__private::display_unredacted:: < String,
+                        ::key_model::derive_support::display_unredacted:: < String,
                         __fields::field_0 > (__field_0), __arg1 = * __field_2
                     )
                 }

@@ -10,10 +10,10 @@
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
     #[automatically_derived]
-    impl my::km::__private::serde::Serialize for Token {
+    impl my::km::derive_support::serde::Serialize for Token {
         fn serialize<__S>(&self, _: __S) -> ::core::result::Result<__S::Ok, __S::Error>
         where
-            __S: my::km::__private::serde::Serializer,
+            __S: my::km::derive_support::serde::Serializer,
         {
             ::core::unreachable!()
         }

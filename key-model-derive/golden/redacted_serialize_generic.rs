@@ -19,17 +19,18 @@ const _: () = {
         pub struct marker;
     }
     #[automatically_derived]
-    impl<'a, T, U: Clone> ::key_model::__private::serde::Serialize for Tagged<'a, T, U>
+    impl<'a, T, U: Clone> ::key_model::derive_support::serde::Serialize
+    for Tagged<'a, T, U>
     where
         T: Copy,
-        T: ::key_model::__private::SerializeUnredacted<__fields::value>,
+        T: ::key_model::derive_support::SerializeUnredacted<__fields::value>,
     {
         fn serialize<__S>(
             &self,
             __serializer: __S,
         ) -> ::core::result::Result<__S::Ok, __S::Error>
         where
-            __S: ::key_model::__private::serde::Serializer,
+            __S: ::key_model::derive_support::serde::Serializer,
         {
             match self {
                 Self {
@@ -39,38 +40,40 @@ const _: () = {
                     ..
                 } => {
                     #[allow(unused_mut)]
-                    let mut __state = ::key_model::__private::serde::Serializer::serialize_struct(
+                    let mut __state = ::key_model::derive_support::serde::Serializer::serialize_struct(
                         __serializer,
                         "Tagged",
                         0 + 1 + 1 + 1 + 1,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                    ::key_model::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,
                         "label",
                         __field_label,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                    ::key_model::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,
                         "value",
-                        &::key_model::__private::serialize_unredacted::<
+                        &::key_model::derive_support::serialize_unredacted::<
                             T,
                             __fields::value,
                         >(__field_value),
                     )?;
-                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                    ::key_model::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,
                         "secret",
-                        &::key_model::__private::Redacted,
+                        &::key_model::derive_support::Redacted,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                    ::key_model::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,
                         "marker",
-                        &::key_model::__private::serialize_unredacted::<
+                        &::key_model::derive_support::serialize_unredacted::<
                             PhantomData<U>,
                             __fields::marker,
                         >(__field_marker),
                     )?;
-                    ::key_model::__private::serde::ser::SerializeStruct::end(__state)
+                    ::key_model::derive_support::serde::ser::SerializeStruct::end(
+                        __state,
+                    )
                 }
             }
         }

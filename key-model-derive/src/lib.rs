@@ -8,6 +8,7 @@
 mod boundary;
 mod ctxt;
 mod dummy;
+mod fresh;
 mod options;
 mod redact;
 mod symbol;

@@ -9,7 +9,7 @@ use key_model::KeyMaterial;
 mod lookalike {
     pub use key_model::{ApiDto, SecretFree};
 
-    pub mod __private {
+    pub mod derive_support {
         pub const fn assert_secret_free<T: ?Sized>() {}
     }
 }

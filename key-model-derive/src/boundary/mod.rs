@@ -68,6 +68,7 @@ pub(crate) fn expand(input: &syn::DeriveInput, kind: Kind) -> syn::Result<TokenS
     let options = Options::from_syn(&cx, &input.attrs);
     let also = valid::also(&cx, kind, &options);
     valid::no_redact(&cx, kind, &also, input);
+    valid::one_kind_derive(&cx, kind, input);
     let model = ast::Input::from_syn(&cx, input);
     cx.check()?;
     let Some(model) = model else {

@@ -4,7 +4,7 @@
 
 use crate::ctxt::Ctxt;
 use crate::options::Options;
-use crate::symbol::REDACT;
+use crate::symbol::{DERIVE, REDACT};
 
 use super::Kind;
 
@@ -60,7 +60,7 @@ pub(crate) fn no_redact(cx: &Ctxt, kind: Kind, also: &[Kind], input: &syn::Deriv
         }
     };
     refuse(&input.attrs, "type");
-    let mut fields = |fields: &syn::Fields| {
+    let fields = |fields: &syn::Fields| {
         for field in fields {
             refuse(&field.attrs, "field");
         }
@@ -75,5 +75,43 @@ pub(crate) fn no_redact(cx: &Ctxt, kind: Kind, also: &[Kind], input: &syn::Deriv
         }
         // Refused as a whole by `ast`.
         syn::Data::Union(_) => {}
+    }
+}
+
+/// A boundary kind derive in a later `#[derive(...)]` of the same type (a
+/// derive sees those, not the other names of its own list): both would
+/// implement `SecretFree`, so the second is an error at its name that says
+/// to use `also`. Only the kinds are compared (`ApiDto`, `EventDto`, ...,
+/// by the last segment of the path), since that is all a derive can know
+/// of a path it does not resolve.
+pub(crate) fn one_kind_derive(cx: &Ctxt, kind: Kind, input: &syn::DeriveInput) {
+    for attr in input
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident(DERIVE))
+    {
+        let Ok(paths) = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        for path in paths {
+            let Some(last) = path.segments.last() else {
+                continue;
+            };
+            let other = Kind::from_ident(&last.ident)
+                .or_else(|| (last.ident == Kind::SecretFree.name()).then_some(Kind::SecretFree));
+            if let Some(other) = other {
+                cx.error_spanned_by(
+                    &path,
+                    format_args!(
+                        "one boundary derive per type: `{}` and `{}` would both implement `SecretFree`; \
+                         derive one and name the others in `#[key_model(also(...))]`",
+                        kind.name(),
+                        other.name(),
+                    ),
+                );
+            }
+        }
     }
 }

@@ -81,22 +81,22 @@ fn write_body(krate: &syn::Path, name: &str, body: &Body<'_>) -> TokenStream {
             let binding = field.binding();
             quote!(&#binding)
         }
-        Redact::Full => quote!(&#krate::__private::Redacted),
+        Redact::Full => quote!(&#krate::derive_support::Redacted),
         Redact::With(path) => {
             let binding = field.binding();
             let ty = field.ty;
             // Spanned at the path, so a function of the wrong type is
             // reported there.
-            quote_spanned!(path.span()=> &#krate::__private::With::<#ty>(#binding, #path))
+            quote_spanned!(path.span()=> &#krate::derive_support::With::<#ty>(#binding, #path))
         }
     });
     match body.style {
         Style::Named => {
             let names = written.iter().map(|field| &field.name);
-            quote!(#krate::__private::debug_struct(__f, #name, &[#(#names),*], &[#(#values),*]))
+            quote!(#krate::derive_support::debug_struct(__f, #name, &[#(#names),*], &[#(#values),*]))
         }
         Style::Tuple | Style::Unit => {
-            quote!(#krate::__private::debug_tuple(__f, #name, &[#(#values),*]))
+            quote!(#krate::derive_support::debug_tuple(__f, #name, &[#(#values),*]))
         }
     }
 }

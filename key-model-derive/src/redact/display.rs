@@ -65,7 +65,8 @@ pub(super) fn expand(input: &Input<'_>, formats: &[Written]) -> TokenStream {
                     // Names the field, so that `Wrapper<KeyMaterial>` fails
                     // where it is used with this crate's message.
                     let marker = field.marker();
-                    let bound = quote!(#krate::__private::DisplayUnredacted<__fields::#marker>);
+                    let bound =
+                        quote!(#krate::derive_support::DisplayUnredacted<__fields::#marker>);
                     bounds.insert(field.ty, tr.name(), &bound);
                     displayed.push(field);
                 } else {
@@ -183,12 +184,12 @@ impl Use {
         let ty = field.ty;
         match (&self.class, &field.redact) {
             (Class::With, Redact::With(path)) => {
-                quote_spanned!(path.span()=> &#krate::__private::With::<#ty>(#binding, #path))
+                quote_spanned!(path.span()=> &#krate::derive_support::With::<#ty>(#binding, #path))
             }
             (Class::Trait(Trait::Display), _) => {
                 let marker = field.marker();
                 quote_spanned! {ty.span()=>
-                    &#krate::__private::display_unredacted::<#ty, __fields::#marker>(#binding)
+                    &#krate::derive_support::display_unredacted::<#ty, __fields::#marker>(#binding)
                 }
             }
             // A count, or another formatting trait: the field itself, not

@@ -52,10 +52,10 @@ fn stub(input: &syn::DeriveInput, derive: Derive, krate: &syn::Path) -> TokenStr
         Derive::Debug => fmt(quote!(Debug)),
         Derive::Display => fmt(quote!(Display)),
         Derive::Serialize => quote! {
-            impl #impl_generics #krate::__private::serde::Serialize for #ident #ty_generics #where_clause {
+            impl #impl_generics #krate::derive_support::serde::Serialize for #ident #ty_generics #where_clause {
                 fn serialize<__S>(&self, _: __S) -> ::core::result::Result<__S::Ok, __S::Error>
                 where
-                    __S: #krate::__private::serde::Serializer,
+                    __S: #krate::derive_support::serde::Serializer,
                 {
                     ::core::unreachable!()
                 }

@@ -77,7 +77,7 @@ pub(crate) fn expand(input: &syn::DeriveInput, derive: Derive) -> Result<TokenSt
 }
 
 /// A module of zero-sized types named after `fields`, for messages that
-/// name the field (see `key_model::__private::SerializeUnredacted`).
+/// name the field (see `key_model::derive_support::SerializeUnredacted`).
 fn markers<'a>(fields: impl IntoIterator<Item = &'a Field<'a>>) -> TokenStream {
     let mut seen = std::collections::BTreeSet::new();
     let markers: Vec<_> = fields
@@ -140,7 +140,7 @@ mod tests {
         let debug = expansion(&input, Derive::Debug);
         assert!(debug.contains("__field_user"), "{debug}");
         assert!(
-            debug.contains(":: key_model :: __private :: Redacted"),
+            debug.contains(":: key_model :: derive_support :: Redacted"),
             "{debug}"
         );
     }

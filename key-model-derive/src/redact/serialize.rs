@@ -17,7 +17,7 @@ use crate::symbol::{OPTION, PLAIN_TYPES, STR, VEC};
 
 pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     let krate = &input.krate;
-    let serde = quote!(#krate::__private::serde);
+    let serde = quote!(#krate::derive_support::serde);
     let ident = input.ident();
     let generics = input.generics();
     let type_name = input
@@ -42,7 +42,7 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
             // Names the field, so that `Wrapper<KeyMaterial>` fails where it
             // is used with this crate's message.
             let marker = field.marker();
-            let bound = quote!(#krate::__private::SerializeUnredacted<__fields::#marker>);
+            let bound = quote!(#krate::derive_support::SerializeUnredacted<__fields::#marker>);
             bounds.insert(field.ty, "Serialize", &bound);
             if !is_plain(field.ty) {
                 unredacted.push(field);
@@ -132,14 +132,14 @@ fn value(krate: &syn::Path, field: &Field<'_>) -> TokenStream {
     match &field.redact {
         // `Skip` is only reached for the newtype `check_newtype` refused:
         // any well-typed value keeps the output free of follow-on errors.
-        Redact::Full | Redact::Skip => quote!(&#krate::__private::Redacted),
+        Redact::Full | Redact::Skip => quote!(&#krate::derive_support::Redacted),
         Redact::With(path) => {
-            quote_spanned!(path.span()=> &#krate::__private::With::<#ty>(#binding, #path))
+            quote_spanned!(path.span()=> &#krate::derive_support::With::<#ty>(#binding, #path))
         }
         Redact::None if is_plain(ty) => quote!(#binding),
         Redact::None => {
             let marker = field.marker();
-            quote!(&#krate::__private::serialize_unredacted::<#ty, __fields::#marker>(#binding))
+            quote!(&#krate::derive_support::serialize_unredacted::<#ty, __fields::#marker>(#binding))
         }
     }
 }
@@ -289,7 +289,7 @@ fn compound(tr: &TokenStream, open: &TokenStream, fields: &[TokenStream]) -> Tok
 }
 
 fn struct_body(krate: &syn::Path, name: &str, body: &Body<'_>, rule: Option<&Rule>) -> TokenStream {
-    let serde = quote!(#krate::__private::serde);
+    let serde = quote!(#krate::derive_support::serde);
     let len = len(body);
     match body.style {
         Style::Unit => quote!(#serde::Serializer::serialize_unit_struct(__serializer, #name)),
@@ -330,7 +330,7 @@ fn variant_body(
     body: &Body<'_>,
     rule: Option<&Rule>,
 ) -> TokenStream {
-    let serde = quote!(#krate::__private::serde);
+    let serde = quote!(#krate::derive_support::serde);
     let len = len(body);
     match body.style {
         Style::Unit => quote! {

@@ -1,0 +1,12 @@
+// Decrypted plaintext in an event that derives `Serialize`: key-model's
+// error first, and no advice to make `Plaintext` serializable.
+
+use key_model::EventDto;
+use key_model::ring::Plaintext;
+
+#[derive(serde::Serialize, EventDto)]
+struct Decrypted {
+    body: Plaintext,
+}
+
+fn main() {}
