@@ -25,14 +25,24 @@ const _: () = {
                         __f,
                         "Password",
                         &["user", "password"],
-                        &[&__field_user, &::key_model::derive_support::Redacted],
+                        &[
+                            ::key_model::derive_support::debug_field::<
+                                String,
+                            >(&__field_user),
+                            &::key_model::derive_support::Redacted,
+                        ],
                     )
                 }
                 Self::Token { 0: __field_0, .. } => {
                     ::key_model::derive_support::debug_tuple(
                         __f,
                         "Token",
-                        &[&__field_0, &::key_model::derive_support::Redacted],
+                        &[
+                            ::key_model::derive_support::debug_field::<
+                                String,
+                            >(&__field_0),
+                            &::key_model::derive_support::Redacted,
+                        ],
                     )
                 }
                 Self::Key { .. } => {

@@ -32,10 +32,16 @@ const _: () = {
                         "Tagged",
                         &["label", "value", "secret", "marker"],
                         &[
-                            &__field_label,
-                            &__field_value,
+                            ::key_model::derive_support::debug_field::<
+                                &'a str,
+                            >(&__field_label),
+                            ::key_model::derive_support::debug_field::<
+                                T,
+                            >(&__field_value),
                             &::key_model::derive_support::Redacted,
-                            &__field_marker,
+                            ::key_model::derive_support::debug_field::<
+                                PhantomData<U>,
+                            >(&__field_marker),
                         ],
                     )
                 }

@@ -31,12 +31,16 @@ const _: () = {
                         "Entry",
                         &["tenant", "key", "card", "count"],
                         &[
-                            &__field_tenant,
+                            ::key_model::derive_support::debug_field::<
+                                String,
+                            >(&__field_tenant),
                             &::key_model::derive_support::Redacted,
                             &::key_model::derive_support::With::<
                                 String,
                             >(__field_card, last_four),
-                            &__field_count,
+                            ::key_model::derive_support::debug_field::<
+                                u32,
+                            >(&__field_count),
                         ],
                     )
                 }

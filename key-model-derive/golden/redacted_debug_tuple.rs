@@ -15,7 +15,13 @@ const _: () = {
                     ::key_model::derive_support::debug_tuple(
                         __f,
                         "Credential",
-                        &[&__field_0, &::key_model::derive_support::Redacted, &__field_2],
+                        &[
+                            ::key_model::derive_support::debug_field::<
+                                String,
+                            >(&__field_0),
+                            &::key_model::derive_support::Redacted,
+                            ::key_model::derive_support::debug_field::<u8>(&__field_2),
+                        ],
                     )
                 }
             }

@@ -8,12 +8,12 @@
 const _: () = {
     #[automatically_derived]
     impl my::km::derive_support::serde::Serialize for Login {
-        fn serialize<__S>(
+        fn serialize<S>(
             &self,
-            __serializer: __S,
-        ) -> ::core::result::Result<__S::Ok, __S::Error>
+            __serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error>
         where
-            __S: my::km::derive_support::serde::Serializer,
+            S: my::km::derive_support::serde::Serializer,
         {
             match self {
                 Self { user: __field_user, .. } => {

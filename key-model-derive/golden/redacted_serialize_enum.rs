@@ -17,12 +17,12 @@
 const _: () = {
     #[automatically_derived]
     impl ::key_model::derive_support::serde::Serialize for Login {
-        fn serialize<__S>(
+        fn serialize<S>(
             &self,
-            __serializer: __S,
-        ) -> ::core::result::Result<__S::Ok, __S::Error>
+            __serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error>
         where
-            __S: ::key_model::derive_support::serde::Serializer,
+            S: ::key_model::derive_support::serde::Serializer,
         {
             match self {
                 Self::Password { user: __field_user, .. } => {

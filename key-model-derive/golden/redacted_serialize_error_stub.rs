@@ -11,9 +11,9 @@
 const _: () = {
     #[automatically_derived]
     impl my::km::derive_support::serde::Serialize for Token {
-        fn serialize<__S>(&self, _: __S) -> ::core::result::Result<__S::Ok, __S::Error>
+        fn serialize<S>(&self, _: S) -> ::core::result::Result<S::Ok, S::Error>
         where
-            __S: my::km::derive_support::serde::Serializer,
+            S: my::km::derive_support::serde::Serializer,
         {
             ::core::unreachable!()
         }

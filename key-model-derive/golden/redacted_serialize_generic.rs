@@ -12,25 +12,19 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
-    mod __fields {
-        #[allow(non_camel_case_types, dead_code)]
-        pub struct value;
-        #[allow(non_camel_case_types, dead_code)]
-        pub struct marker;
-    }
     #[automatically_derived]
     impl<'a, T, U: Clone> ::key_model::derive_support::serde::Serialize
     for Tagged<'a, T, U>
     where
         T: Copy,
-        T: ::key_model::derive_support::SerializeUnredacted<__fields::value>,
+        T: ::key_model::derive_support::SerializeUnredacted,
     {
-        fn serialize<__S>(
+        fn serialize<S>(
             &self,
-            __serializer: __S,
-        ) -> ::core::result::Result<__S::Ok, __S::Error>
+            __serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error>
         where
-            __S: ::key_model::derive_support::serde::Serializer,
+            S: ::key_model::derive_support::serde::Serializer,
         {
             match self {
                 Self {
@@ -55,7 +49,6 @@ const _: () = {
                         "value",
                         &::key_model::derive_support::serialize_unredacted::<
                             T,
-                            __fields::value,
                         >(__field_value),
                     )?;
                     ::key_model::derive_support::serde::ser::SerializeStruct::serialize_field(
@@ -68,7 +61,6 @@ const _: () = {
                         "marker",
                         &::key_model::derive_support::serialize_unredacted::<
                             PhantomData<U>,
-                            __fields::marker,
                         >(__field_marker),
                     )?;
                     ::key_model::derive_support::serde::ser::SerializeStruct::end(

@@ -11,6 +11,7 @@ mod dummy;
 mod fresh;
 mod options;
 mod redact;
+mod span;
 mod symbol;
 
 #[cfg(test)]

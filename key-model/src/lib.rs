@@ -101,8 +101,10 @@ pub mod derive_support {
     pub use crate::marker::DeriveOneBoundaryKindAndNameTheOthersInKeyModelAlso;
 
     pub use crate::redact::{
-        DisplayUnredacted, Redacted, SerializeUnredacted, Unredacted, With, WithFn, debug_struct,
-        debug_tuple, display_unredacted, serialize_unredacted,
+        CountField, DisplayUnredacted, PointerField, Redacted, SerializeUnredacted, Unredacted,
+        With, WithFn, binary_field, count_field, debug_field, debug_struct, debug_tuple,
+        display_unredacted, lower_exp_field, lower_hex_field, octal_field, pointer_field,
+        serialize_unredacted, skip_serializing_if, upper_exp_field, upper_hex_field,
     };
 }
 

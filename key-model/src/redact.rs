@@ -7,7 +7,6 @@
 //! an intermediate buffer.
 
 use core::fmt;
-use core::marker::PhantomData;
 
 /// The text written in place of a redacted value.
 pub(crate) const REDACTED: &str = "[REDACTED]";
@@ -97,23 +96,20 @@ impl<T: ?Sized> serde::Serialize for With<'_, T> {
 }
 
 /// A field serialized as is (not marked `#[redact]`), made by
-/// [`serialize_unredacted`]. `Field` is a zero-sized type named after the
-/// field, so that a failed check names the field in its message.
-pub struct Unredacted<'a, T: ?Sized + SerializeUnredacted<Field>, Field>(
-    pub &'a T,
-    pub PhantomData<Field>,
-);
+/// [`serialize_unredacted`].
+pub struct Unredacted<'a, T: ?Sized + SerializeUnredacted>(pub &'a T);
 
 /// A field serialized as is. The bound is checked here, at a call the
-/// derive places on the field's type, so that a secret field gets one error
-/// there with this crate's message.
-pub fn serialize_unredacted<T: ?Sized + SerializeUnredacted<Field>, Field>(
-    value: &T,
-) -> Unredacted<'_, T, Field> {
-    Unredacted(value, PhantomData)
+/// derive spans at the field's type, so that a secret field gets one error
+/// there with this crate's message. (The message cannot name the field: a
+/// type named after it, as this once took, shows as a path whenever a type
+/// of that name exists anywhere in the build, and collides with the user's
+/// own names; the span shows the field.)
+pub fn serialize_unredacted<T: ?Sized + SerializeUnredacted>(value: &T) -> Unredacted<'_, T> {
+    Unredacted(value)
 }
 
-impl<T: ?Sized + SerializeUnredacted<Field>, Field> serde::Serialize for Unredacted<'_, T, Field> {
+impl<T: ?Sized + SerializeUnredacted> serde::Serialize for Unredacted<'_, T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize_as_is(serializer)
     }
@@ -122,50 +118,128 @@ impl<T: ?Sized + SerializeUnredacted<Field>, Field> serde::Serialize for Unredac
 /// Implemented by every `Serialize` type. It exists for its message: a field
 /// that `RedactedSerialize` would write as is but whose type cannot be
 /// serialized is, in this crate's world, most likely a secret
-/// (`KeyMaterial` implements no `Serialize`; secrecy's `SecretBox` only
-/// with an explicit opt-in), and the fix is `#[redact]`.
+/// (`KeyMaterial` and `Plaintext` are never serialized; secrecy's
+/// `SecretBox` only with an explicit opt-in), and the fix is `#[redact]`.
 #[diagnostic::on_unimplemented(
-    message = "field `{Field}` is serialized as is, but its type `{Self}` does not implement `Serialize`",
-    label = "`{Self}` may hold a secret: mark the field `#[redact]`",
-    note = "add `#[redact]` to field `{Field}` to write \"[REDACTED]\", `#[redact(skip)]` to leave it out, or `#[redact(with = path)]` to write what `path` chooses",
-    note = "secret types (`key_model::KeyMaterial`, secrecy's `SecretBox`, `SecretString`, `SecretSlice`) do not implement `Serialize`"
+    message = "this field is serialized as is, but its type `{Self}` cannot be serialized",
+    label = "`{Self}` may hold a secret: mark this field `#[redact]`",
+    note = "add `#[redact]` to the field to write \"[REDACTED]\", `#[redact(skip)]` to leave it out, or `#[redact(with = path)]` to write what `path` chooses",
+    note = "secret types (`key_model::KeyMaterial`, `Plaintext`, secrecy's `SecretBox`, `SecretString`, `SecretSlice`) are not serialized"
 )]
-pub trait SerializeUnredacted<Field>: serde::Serialize {
+pub trait SerializeUnredacted: serde::Serialize {
     /// Serializes the value as is.
     fn serialize_as_is<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
 }
 
 #[diagnostic::do_not_recommend]
-impl<T: ?Sized + serde::Serialize, Field> SerializeUnredacted<Field> for T {
+impl<T: ?Sized + serde::Serialize> SerializeUnredacted for T {
     fn serialize_as_is<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize(serializer)
     }
 }
 
 /// A field a `#[display("...")]` string names, displayed as is. The bound
-/// is checked here, at a call the derive places on the field's type, so a
+/// is checked here, at a call the derive spans at the field's type, so a
 /// secret field gets one error there; the result is a [`With`] calling the
 /// field's `Display`, which needs no further bound.
-pub fn display_unredacted<T: ?Sized + DisplayUnredacted<Field>, Field>(value: &T) -> With<'_, T> {
-    With(value, <T as DisplayUnredacted<Field>>::fmt_unredacted)
+pub fn display_unredacted<T: ?Sized + DisplayUnredacted>(value: &T) -> With<'_, T> {
+    With(value, <T as DisplayUnredacted>::fmt_unredacted)
 }
 
 /// Implemented by every `Display` type; the `RedactedDisplay` counterpart of
 /// [`SerializeUnredacted`], for fields a `#[display("...")]` string names.
 #[diagnostic::on_unimplemented(
-    message = "field `{Field}` is displayed as is, but its type `{Self}` does not implement `Display`",
-    label = "`{Self}` may hold a secret: mark the field `#[redact]` and leave it out of the format string",
-    note = "add `#[redact]` to field `{Field}` and remove it from `#[display(\"...\")]`, or mark it `#[redact(with = path)]` to display what `path` chooses",
+    message = "this field is displayed as is, but its type `{Self}` does not implement `Display`",
+    label = "`{Self}` may hold a secret: mark this field `#[redact]` and leave it out of the format string",
+    note = "add `#[redact]` to the field and remove it from `#[display(\"...\")]`, or mark it `#[redact(with = path)]` to display what `path` chooses",
     note = "secret types (`key_model::KeyMaterial`, secrecy's `SecretBox`, `SecretString`, `SecretSlice`) do not implement `Display`"
 )]
-pub trait DisplayUnredacted<Field>: fmt::Display {
+pub trait DisplayUnredacted: fmt::Display {
     /// Formats the value with its `Display`.
     fn fmt_unredacted(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
 }
 
 #[diagnostic::do_not_recommend]
-impl<T: ?Sized + fmt::Display, Field> DisplayUnredacted<Field> for T {
+impl<T: ?Sized + fmt::Display> DisplayUnredacted for T {
     fn fmt_unredacted(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
     }
+}
+
+/// A field `RedactedDebug` writes as is, or that a `#[display("...")]`
+/// placeholder formats with a trait other than `Display`, as a trait
+/// object: the call carries the trait's bound and the derive spans it at
+/// the field's type, so that a type without the trait is reported at the
+/// field (as std's derive does), not at `#[derive(...)]`, and once (a
+/// trait object has the trait, so `format_args!` finds nothing more to
+/// refuse). It takes the reference bound to the field, whose formatting
+/// std delegates to the field's.
+macro_rules! fmt_fields {
+    ($($name:ident: $trait:ident),* $(,)?) => {$(
+        #[doc = concat!("A field formatted with `", stringify!($trait), "`; see the macro above.")]
+        pub fn $name<'a, T: ?Sized + fmt::$trait>(value: &'a &'a T) -> &'a (dyn fmt::$trait + 'a) {
+            value
+        }
+    )*};
+}
+
+fmt_fields! {
+    debug_field: Debug,
+    lower_hex_field: LowerHex,
+    upper_hex_field: UpperHex,
+    octal_field: Octal,
+    binary_field: Binary,
+    lower_exp_field: LowerExp,
+    upper_exp_field: UpperExp,
+}
+
+/// A field formatted with `{:p}`, made by [`pointer_field`]. It writes the
+/// field's own `Pointer` output (where the field points): std's `Pointer`
+/// for a reference prints the reference's address instead.
+pub struct PointerField<'a>(&'a (dyn fmt::Pointer + 'a));
+
+impl fmt::Pointer for PointerField<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Pointer::fmt(self.0, f)
+    }
+}
+
+/// A field formatted with `{:p}`: the field itself (a pointer type), so
+/// that what is printed is where the field points, as
+/// `format!("{:p}", self.field)` prints; checked at the field as the
+/// others above.
+pub fn pointer_field<'a, T: fmt::Pointer + 'a>(value: &'a T) -> PointerField<'a> {
+    PointerField(value)
+}
+
+/// A width or precision taken from a field (`{x:>w$}`), which
+/// `format_args!` takes as a `usize`. The bound is checked at a call the
+/// derive spans at the field's type, so a field of another type is
+/// reported there, in these words.
+pub fn count_field<T: ?Sized + CountField>(value: &T) -> usize {
+    value.count()
+}
+
+/// A `usize`: the type a field named as a width or precision must have.
+#[diagnostic::on_unimplemented(
+    message = "a width or precision is a `usize`, but this field is `{Self}`",
+    label = "a `usize` field is needed here, since a format string names it as a width or precision",
+    note = "make the field a `usize`, or add one that is"
+)]
+pub trait CountField {
+    /// The count.
+    fn count(&self) -> usize;
+}
+
+impl CountField for usize {
+    fn count(&self) -> usize {
+        *self
+    }
+}
+
+/// `path(value)` for `#[serde(skip_serializing_if = "path")]`: the call
+/// the derive spans at the string literal, so that a function of the wrong
+/// signature is reported at what the user wrote.
+pub fn skip_serializing_if<T: ?Sized, F: FnOnce(&T) -> bool>(path: F, value: &T) -> bool {
+    path(value)
 }

@@ -6,6 +6,7 @@ use syn::spanned::Spanned;
 
 use crate::dummy;
 use crate::fresh::{self, Fresh};
+use crate::span::respan;
 
 use super::Kind;
 use super::ast::Input;
@@ -153,25 +154,6 @@ fn last_span(tokens: TokenStream) -> Option<Span> {
         TokenTree::Group(group) => group.span_close(),
         other => other.span(),
     })
-}
-
-/// `tokens`, every one at `span`.
-fn respan(tokens: TokenStream, span: Span) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|tt| match tt {
-            TokenTree::Group(group) => {
-                let mut new =
-                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
-                new.set_span(span);
-                TokenTree::Group(new)
-            }
-            mut other => {
-                other.set_span(span);
-                other
-            }
-        })
-        .collect()
 }
 
 /// The input's generics, with `T: SecretFree` for every type parameter `T`:

@@ -64,18 +64,6 @@ impl Field<'_> {
     pub(crate) fn binding(&self) -> syn::Ident {
         syn::Ident::new(&format!("__field_{}", self.name), Span::call_site())
     }
-
-    /// A zero-sized type named after the field, so that trait errors about
-    /// the field can name it (`field_0` for tuple fields).
-    pub(crate) fn marker(&self) -> syn::Ident {
-        match &self.member {
-            // Kept raw (`r#type`) so a keyword stays an identifier.
-            syn::Member::Named(ident) => ident.clone(),
-            syn::Member::Unnamed(index) => {
-                syn::Ident::new(&format!("field_{}", index.index), index.span)
-            }
-        }
-    }
 }
 
 impl<'a> Input<'a> {

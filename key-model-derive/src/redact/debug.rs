@@ -13,6 +13,7 @@ use super::attr::Redact;
 use super::bound::Bounds;
 use super::pattern;
 use crate::dummy;
+use crate::span::{impl_header, respan_except};
 
 pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     let krate = &input.krate;
@@ -47,10 +48,14 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     };
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
     let where_clause = bounds.where_clause();
+    let header = impl_header(
+        quote!(impl #impl_generics ::core::fmt::Debug for #ident #ty_generics),
+        ident,
+    );
     dummy::wrap(
         &TokenStream::new(),
         [quote! {
-            impl #impl_generics ::core::fmt::Debug for #ident #ty_generics #where_clause {
+            #header #where_clause {
                 // As std's derive: the impl is compiled where it is used, not
                 // in every crate that declares such a type.
                 #[inline]
@@ -78,8 +83,17 @@ fn write_body(krate: &syn::Path, name: &str, body: &Body<'_>) -> TokenStream {
         .collect();
     let values = written.iter().map(|field| match &field.redact {
         Redact::None | Redact::Skip => {
+            // Through a call that needs `Debug`, spanned at the field's
+            // type (all but the binding): a type without `Debug` is then
+            // reported at the field, as std's derive does, not at the
+            // derive.
             let binding = field.binding();
-            quote!(&#binding)
+            let ty = field.ty;
+            respan_except(
+                quote!(#krate::derive_support::debug_field::<#ty>(&#binding)),
+                ty.span(),
+                &[&binding],
+            )
         }
         Redact::Full => quote!(&#krate::derive_support::Redacted),
         Redact::With(path) => {

@@ -6,6 +6,7 @@ use quote::quote;
 
 use super::Derive;
 use crate::dummy;
+use crate::fresh::Fresh;
 
 /// The errors of one expansion, with the stub that goes beside them.
 pub(crate) struct Fallback {
@@ -36,8 +37,9 @@ impl Fallback {
 
 /// An impl whose body is never reached, so that the uses of the type do
 /// not fail too.
-fn stub(input: &syn::DeriveInput, derive: Derive, krate: &syn::Path) -> TokenStream {
+pub(super) fn stub(input: &syn::DeriveInput, derive: Derive, krate: &syn::Path) -> TokenStream {
     let ident = &input.ident;
+    let s = Fresh::new(input).ident("S", proc_macro2::Span::call_site());
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let fmt = |tr: TokenStream| {
         quote! {
@@ -53,9 +55,9 @@ fn stub(input: &syn::DeriveInput, derive: Derive, krate: &syn::Path) -> TokenStr
         Derive::Display => fmt(quote!(Display)),
         Derive::Serialize => quote! {
             impl #impl_generics #krate::derive_support::serde::Serialize for #ident #ty_generics #where_clause {
-                fn serialize<__S>(&self, _: __S) -> ::core::result::Result<__S::Ok, __S::Error>
+                fn serialize<#s>(&self, _: #s) -> ::core::result::Result<#s::Ok, #s::Error>
                 where
-                    __S: #krate::derive_support::serde::Serializer,
+                    #s: #krate::derive_support::serde::Serializer,
                 {
                     ::core::unreachable!()
                 }
