@@ -5,9 +5,11 @@
 //!   for users who rename the dependency or reach it through a re-export
 //!   (the same option serde's derives have);
 //! - `also(EventDto, ...)`: further boundary kinds a boundary derive
-//!   implements. Only its syntax is checked here; what it may name is the
-//!   boundary half's to judge (`boundary/valid.rs`), from the paths kept
-//!   with their spans.
+//!   implements. Only its syntax is checked here; what it may name is
+//!   judged by `boundary/valid.rs`, from the paths kept with their spans,
+//!   for every derive: a redacting derive cannot know whether a boundary
+//!   derive beside it reads the option, so it checks the names too (the
+//!   same message at the same span is reported once).
 //!
 //! Unknown, repeated and malformed options are reported at their tokens.
 
@@ -25,8 +27,7 @@ pub(crate) struct Options {
 /// One `also(...)` option.
 pub(crate) struct Also {
     /// The `also` keyword itself, for an error about the whole option
-    /// (such as `also` on a derive that implements no boundary kind).
-    #[expect(dead_code, reason = "no derive refuses `also` as a whole yet")]
+    /// (`also()` naming nothing).
     pub(crate) keyword: syn::Path,
     /// What the parentheses name, as written.
     pub(crate) kinds: Vec<syn::Path>,
@@ -60,8 +61,20 @@ impl Options {
                     // kinds before it are still judged.
                     let result = meta.parse_nested_meta(|nested| {
                         option.kinds.push(nested.path.clone());
-                        Ok(())
+                        if nested.input.is_empty() || nested.input.peek(syn::Token![,]) {
+                            Ok(())
+                        } else {
+                            Err(nested
+                                .input
+                                .error("`also` takes kind names only: `also(EventDto, AuditDto)`"))
+                        }
                     });
+                    if result.is_ok() && option.kinds.is_empty() {
+                        cx.error_spanned_by(
+                            &option.keyword,
+                            "`also()` names no kind; name one (`also(EventDto)`) or remove it",
+                        );
+                    }
                     also.push(option);
                     result
                 } else {

@@ -20,6 +20,8 @@ mod ast;
 mod expand;
 mod valid;
 
+pub(crate) use valid::also_names;
+
 use proc_macro2::TokenStream;
 
 use crate::ctxt::Ctxt;

@@ -32,6 +32,17 @@ pub(crate) fn also(cx: &Ctxt, kind: Kind, options: &Options) -> Vec<Kind> {
     also
 }
 
+/// Every name in `also(...)` that is not a boundary kind, reported to `cx`
+/// at its token: what the redacting derives check of an option that only a
+/// boundary derive reads.
+pub(crate) fn also_names(cx: &Ctxt, options: &Options) {
+    for path in options.also.iter().flat_map(|option| &option.kinds) {
+        if path.get_ident().and_then(Kind::from_ident).is_none() {
+            cx.error_spanned_by(path, EXPECTED_KIND);
+        }
+    }
+}
+
 const EXPECTED_KIND: &str =
     "expected a boundary kind: `ApiDto`, `EventDto`, `ExportDto` or `AuditDto`";
 

@@ -59,6 +59,7 @@ impl Derive {
 pub(crate) fn expand(input: &syn::DeriveInput, derive: Derive) -> Result<TokenStream, Fallback> {
     let cx = Ctxt::new();
     let options = Options::from_syn(&cx, &input.attrs);
+    crate::boundary::also_names(&cx, &options);
     if has_placeholder_field(input) {
         // The compiler refused `_` at the field (E0121); an impl built
         // from it would add only follow-up errors, the stub none.
