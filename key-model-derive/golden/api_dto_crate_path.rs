@@ -6,31 +6,32 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
+    use renamed::km::key_model as key_model_crate;
     #[allow(dead_code)]
-    struct SecretFreeField<T: ?Sized + renamed::km::SecretFree>(
+    struct SecretFreeField<T: ?Sized + key_model_crate::SecretFree>(
         ::core::marker::PhantomData<T>,
     );
     #[allow(dead_code, clippy::too_many_arguments)]
     fn secret_free_proof<T>(_: SecretFreeField<Vec<T>>)
     where
-        T: renamed::km::SecretFree,
+        T: key_model_crate::SecretFree,
     {}
-    unsafe impl<T> renamed::km::ApiDto for Page<T>
+    unsafe impl<T> key_model_crate::ApiDto for Page<T>
     where
-        T: renamed::km::SecretFree,
+        T: key_model_crate::SecretFree,
     {}
     #[automatically_derived]
     impl<
         T,
-    > renamed::km::derive_support::DeriveOneBoundaryKindAndNameTheOthersInKeyModelAlso
+    > key_model_crate::derive_support::DeriveOneBoundaryKindAndNameTheOthersInKeyModelAlso
     for Page<T>
     where
-        T: renamed::km::SecretFree,
+        T: key_model_crate::SecretFree,
     {}
     #[automatically_derived]
     #[diagnostic::do_not_recommend]
-    unsafe impl<T> renamed::km::SecretFree for Page<T>
+    unsafe impl<T> key_model_crate::SecretFree for Page<T>
     where
-        T: renamed::km::SecretFree,
+        T: key_model_crate::SecretFree,
     {}
 };

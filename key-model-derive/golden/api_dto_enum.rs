@@ -10,8 +10,9 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
+    use ::key_model::key_model as key_model_crate;
     #[allow(dead_code)]
-    struct SecretFreeField<T: ?Sized + ::key_model::SecretFree>(
+    struct SecretFreeField<T: ?Sized + key_model_crate::SecretFree>(
         ::core::marker::PhantomData<T>,
     );
     #[allow(dead_code, clippy::too_many_arguments)]
@@ -23,11 +24,11 @@ const _: () = {
         #[cfg(unix)]
         _: SecretFreeField<Vec<u16>>,
     ) {}
-    unsafe impl ::key_model::ApiDto for Change {}
+    unsafe impl key_model_crate::ApiDto for Change {}
     #[automatically_derived]
-    impl ::key_model::derive_support::DeriveOneBoundaryKindAndNameTheOthersInKeyModelAlso
+    impl key_model_crate::derive_support::DeriveOneBoundaryKindAndNameTheOthersInKeyModelAlso
     for Change {}
     #[automatically_derived]
     #[diagnostic::do_not_recommend]
-    unsafe impl ::key_model::SecretFree for Change {}
+    unsafe impl key_model_crate::SecretFree for Change {}
 };

@@ -9,8 +9,9 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
+    use ::key_model::key_model as key_model_crate;
     #[allow(dead_code)]
-    struct SecretFreeField<T: ?Sized + ::key_model::SecretFree>(
+    struct SecretFreeField<T: ?Sized + key_model_crate::SecretFree>(
         ::core::marker::PhantomData<T>,
     );
     #[allow(dead_code, clippy::too_many_arguments)]
@@ -20,39 +21,43 @@ const _: () = {
     )
     where
         T: Default,
-        T: ::key_model::SecretFree,
+        T: key_model_crate::SecretFree,
     {}
-    unsafe impl<'a, T: Clone, const N: usize> ::key_model::EventDto for Page<'a, T, N>
+    unsafe impl<'a, T: Clone, const N: usize> key_model_crate::EventDto
+    for Page<'a, T, N>
     where
         T: Default,
-        T: ::key_model::SecretFree,
+        T: key_model_crate::SecretFree,
     {}
-    unsafe impl<'a, T: Clone, const N: usize> ::key_model::AuditDto for Page<'a, T, N>
+    unsafe impl<'a, T: Clone, const N: usize> key_model_crate::AuditDto
+    for Page<'a, T, N>
     where
         T: Default,
-        T: ::key_model::SecretFree,
+        T: key_model_crate::SecretFree,
     {}
-    unsafe impl<'a, T: Clone, const N: usize> ::key_model::ExportDto for Page<'a, T, N>
+    unsafe impl<'a, T: Clone, const N: usize> key_model_crate::ExportDto
+    for Page<'a, T, N>
     where
         T: Default,
-        T: ::key_model::SecretFree,
+        T: key_model_crate::SecretFree,
     {}
     #[automatically_derived]
     impl<
         'a,
         T: Clone,
         const N: usize,
-    > ::key_model::derive_support::DeriveOneBoundaryKindAndNameTheOthersInKeyModelAlso
+    > key_model_crate::derive_support::DeriveOneBoundaryKindAndNameTheOthersInKeyModelAlso
     for Page<'a, T, N>
     where
         T: Default,
-        T: ::key_model::SecretFree,
+        T: key_model_crate::SecretFree,
     {}
     #[automatically_derived]
     #[diagnostic::do_not_recommend]
-    unsafe impl<'a, T: Clone, const N: usize> ::key_model::SecretFree for Page<'a, T, N>
+    unsafe impl<'a, T: Clone, const N: usize> key_model_crate::SecretFree
+    for Page<'a, T, N>
     where
         T: Default,
-        T: ::key_model::SecretFree,
+        T: key_model_crate::SecretFree,
     {}
 };

@@ -15,6 +15,7 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
+    use ::key_model::key_model as key_model_crate;
     #[automatically_derived]
     impl ::core::fmt::Display for Login {
         fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -24,8 +25,8 @@ const _: () = {
                         __f,
                         ::core::format_args!(
                             "password for {__arg0}", __arg0 = &
-                            ::key_model::derive_support::display_unredacted:: < String >
-                            (__field_user)
+                            key_model_crate::derive_support::display_unredacted:: <
+                            String > (__field_user)
                         ),
                     )
                 }
@@ -34,8 +35,8 @@ const _: () = {
                         __f,
                         ::core::format_args!(
                             "token {__arg0}", __arg0 = &
-                            ::key_model::derive_support::display_unredacted:: < String >
-                            (__field_0)
+                            key_model_crate::derive_support::display_unredacted:: <
+                            String > (__field_0)
                         ),
                     )
                 }

@@ -9,11 +9,12 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
+    use my::km::key_model as key_model_crate;
     #[automatically_derived]
-    impl my::km::derive_support::serde::Serialize for Token {
+    impl key_model_crate::derive_support::serde::Serialize for Token {
         fn serialize<S>(&self, _: S) -> ::core::result::Result<S::Ok, S::Error>
         where
-            S: my::km::derive_support::serde::Serializer,
+            S: key_model_crate::derive_support::serde::Serializer,
         {
             ::core::unreachable!()
         }

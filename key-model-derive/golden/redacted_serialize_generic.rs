@@ -12,19 +12,20 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
+    use ::key_model::key_model as key_model_crate;
     #[automatically_derived]
-    impl<'a, T, U: Clone> ::key_model::derive_support::serde::Serialize
+    impl<'a, T, U: Clone> key_model_crate::derive_support::serde::Serialize
     for Tagged<'a, T, U>
     where
         T: Copy,
-        T: ::key_model::derive_support::SerializeUnredacted,
+        T: key_model_crate::derive_support::SerializeUnredacted,
     {
         fn serialize<S>(
             &self,
             __serializer: S,
         ) -> ::core::result::Result<S::Ok, S::Error>
         where
-            S: ::key_model::derive_support::serde::Serializer,
+            S: key_model_crate::derive_support::serde::Serializer,
         {
             match self {
                 Self {
@@ -34,36 +35,36 @@ const _: () = {
                     ..
                 } => {
                     #[allow(unused_mut)]
-                    let mut __state = ::key_model::derive_support::serde::Serializer::serialize_struct(
+                    let mut __state = key_model_crate::derive_support::serde::Serializer::serialize_struct(
                         __serializer,
                         "Tagged",
                         0 + 1 + 1 + 1 + 1,
                     )?;
-                    ::key_model::derive_support::serde::ser::SerializeStruct::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,
                         "label",
                         __field_label,
                     )?;
-                    ::key_model::derive_support::serde::ser::SerializeStruct::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,
                         "value",
-                        &::key_model::derive_support::serialize_unredacted::<
+                        &key_model_crate::derive_support::serialize_unredacted::<
                             T,
                         >(__field_value),
                     )?;
-                    ::key_model::derive_support::serde::ser::SerializeStruct::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,
                         "secret",
-                        &::key_model::derive_support::Redacted,
+                        &key_model_crate::derive_support::Redacted,
                     )?;
-                    ::key_model::derive_support::serde::ser::SerializeStruct::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,
                         "marker",
-                        &::key_model::derive_support::serialize_unredacted::<
+                        &key_model_crate::derive_support::serialize_unredacted::<
                             PhantomData<U>,
                         >(__field_marker),
                     )?;
-                    ::key_model::derive_support::serde::ser::SerializeStruct::end(
+                    key_model_crate::derive_support::serde::ser::SerializeStruct::end(
                         __state,
                     )
                 }

@@ -6,6 +6,7 @@ use syn::spanned::Spanned;
 
 use crate::dummy;
 use crate::fresh::{self, Fresh};
+use crate::options::Krate;
 use crate::span::respan;
 
 use super::Kind;
@@ -14,12 +15,9 @@ use super::ast::Input;
 /// The impls of `#[derive(<kind>)]` on a valid `input`: `unsafe impl
 /// SecretFree`, the `unsafe impl` of `kind` and of each kind in `also`, and
 /// the proof that every field is secret-free.
-pub(crate) fn impls(
-    input: &Input<'_>,
-    kind: Kind,
-    also: &[Kind],
-    krate: &syn::Path,
-) -> TokenStream {
+pub(crate) fn impls(input: &Input<'_>, kind: Kind, also: &[Kind], krate: &Krate) -> TokenStream {
+    let import = &krate.import;
+    let krate = &krate.path;
     let ident = &input.original.ident;
     let generics = with_bounds(&input.original.generics, krate);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
@@ -113,7 +111,7 @@ pub(crate) fn impls(
     // The kinds' impls are not marked `#[automatically_derived]` either:
     // with it the compiler also adds "consider manually implementing".
     let kinds: TokenStream = kinds.collect();
-    dummy::wrap(&quote!(#proof #kinds), [one_kind, secret_free])
+    dummy::wrap(&quote!(#import #proof #kinds), [one_kind, secret_free])
 }
 
 /// `tokens` with every `Self` replaced by the type it stands for: the proof

@@ -67,7 +67,7 @@ impl Kind {
 /// module doc for why nothing else).
 pub(crate) fn expand(input: &syn::DeriveInput, kind: Kind) -> syn::Result<TokenStream> {
     let cx = Ctxt::new();
-    let options = Options::from_syn(&cx, &input.attrs);
+    let options = Options::from_syn(&cx, input);
     let also = valid::also(&cx, kind, &options);
     valid::no_redact(&cx, kind, &also, input);
     valid::one_kind_derive(&cx, kind, input);

@@ -53,7 +53,7 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
         ident,
     );
     dummy::wrap(
-        &TokenStream::new(),
+        &input.import,
         [quote! {
             #header #where_clause {
                 // As std's derive: the impl is compiled where it is used, not

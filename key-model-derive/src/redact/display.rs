@@ -101,7 +101,7 @@ pub(super) fn expand(input: &Input<'_>, formats: &[Written]) -> TokenStream {
         ident,
     );
     dummy::wrap(
-        &TokenStream::new(),
+        &input.import,
         [quote! {
             #header #where_clause {
                 fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {

@@ -7,6 +7,7 @@ use quote::quote;
 use super::Derive;
 use crate::dummy;
 use crate::fresh::Fresh;
+use crate::options::Krate;
 
 /// The errors of one expansion, with the stub that goes beside them.
 pub(crate) struct Fallback {
@@ -18,7 +19,7 @@ impl Fallback {
     pub(crate) fn new(
         input: &syn::DeriveInput,
         derive: Derive,
-        krate: &syn::Path,
+        krate: &Krate,
         error: syn::Error,
     ) -> Fallback {
         Fallback {
@@ -37,7 +38,9 @@ impl Fallback {
 
 /// An impl whose body is never reached, so that the uses of the type do
 /// not fail too.
-pub(super) fn stub(input: &syn::DeriveInput, derive: Derive, krate: &syn::Path) -> TokenStream {
+pub(super) fn stub(input: &syn::DeriveInput, derive: Derive, krate: &Krate) -> TokenStream {
+    let import = &krate.import;
+    let krate = &krate.path;
     let ident = &input.ident;
     let s = Fresh::new(input).ident("S", proc_macro2::Span::call_site());
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
@@ -64,5 +67,5 @@ pub(super) fn stub(input: &syn::DeriveInput, derive: Derive, krate: &syn::Path) 
             }
         },
     };
-    dummy::wrap(&TokenStream::new(), [item])
+    dummy::wrap(import, [item])
 }

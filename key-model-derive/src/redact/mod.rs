@@ -58,7 +58,7 @@ impl Derive {
 /// a stub (see the module doc).
 pub(crate) fn expand(input: &syn::DeriveInput, derive: Derive) -> Result<TokenStream, Fallback> {
     let cx = Ctxt::new();
-    let options = Options::from_syn(&cx, &input.attrs);
+    let options = Options::from_syn(&cx, input);
     crate::boundary::also_names(&cx, &options);
     if has_placeholder_field(input) {
         // The compiler refused `_` at the field (E0121); an impl built
@@ -138,7 +138,7 @@ mod tests {
         let debug = expansion(&input, Derive::Debug);
         assert!(debug.contains("__field_user"), "{debug}");
         assert!(
-            debug.contains(":: key_model :: derive_support :: Redacted"),
+            debug.contains("key_model_crate :: derive_support :: Redacted"),
             "{debug}"
         );
     }

@@ -99,7 +99,7 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
         ident,
     );
     dummy::wrap(
-        &TokenStream::new(),
+        &input.import,
         [quote! {
             #header #where_clause {
                 fn serialize<#s>(&self, __serializer: #s) -> ::core::result::Result<#s::Ok, #s::Error>
