@@ -2,7 +2,7 @@
 //!
 //! Run (nightly and cargo-fuzz): `cargo +nightly fuzz run envelope` from the
 //! repository root. The normal test suite runs a 100 000-input generator
-//! pass of the same properties (`tests/tests/ring_fuzz.rs`).
+//! pass of the same properties (`tests/tests/ring/fuzz.rs`).
 //!
 //! Properties: no input panics; whatever parses prints back to itself; and
 //! decrypt succeeds only for the one envelope the ring sealed, unchanged.

@@ -4,6 +4,7 @@
 //! Use them through `key_model`, which re-exports them behind its default
 //! `derive` feature; the traits they implement, and their documentation,
 //! are there.
+#![forbid(unsafe_code)]
 
 mod boundary;
 mod ctxt;

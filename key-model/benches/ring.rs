@@ -11,6 +11,7 @@
 //!
 //! Run: `cargo bench -p key-model --bench ring`; the ratios are in
 //! `docs/key-model.md`.
+#![forbid(unsafe_code)]
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -48,36 +48,86 @@
 //!
 //! The guarantees, their mechanisms and their limits are written down in
 //! `docs/guarantees.md`.
+//!
+//! # Public surface
+//!
+//! Each public item has one path:
+//!
+//! - the crate root: the model ([`TenantId`], [`KeyPurpose`],
+//!   [`KeyVersion`], [`KeyName`], [`KeyRef`], [`MAX_SLUG_LEN`],
+//!   [`KeyState`], [`StateKind`], [`UnrecognizedState`], [`Transition`],
+//!   [`KeyOrigin`], [`KeyMetadata`], [`Operation`], [`TenantScope`],
+//!   [`KeyMaterial`], [`Timestamp`]), the boundary traits ([`SecretFree`],
+//!   [`ApiDto`], [`EventDto`], [`ExportDto`], [`AuditDto`]) and, with the
+//!   `derive` feature, the derives of the same names and the redacting
+//!   derives; the main flow ([`KeyRing`], [`Envelope`] and its
+//!   [`Algorithm`], [`Plaintext`]); the crate's [`Error`] and every error it
+//!   wraps, with their details ([`ParseError`], [`ParseErrorKind`],
+//!   [`TransitionError`], [`Refusal`], [`EnvelopeError`],
+//!   [`EnvelopeErrorKind`], [`EnvelopeField`], [`BackendError`],
+//!   [`BackendErrorKind`]);
+//! - [`policy`]: [`policy::check`], the fail-closed decision;
+//! - [`ring`]: the plug points and their backends ([`ring::KeyStore`],
+//!   [`ring::StoredKey`], [`ring::StoredVersion`], [`ring::MemoryKeyStore`],
+//!   [`ring::RootKey`], [`ring::WrappedKey`], [`ring::MemoryRootKey`], the
+//!   `secrecy` types a root key uses), and the envelope format's constants;
+//! - [`sink`]: the sinks and their [`sink::SinkError`];
+//! - `testing` (feature `testing`): the leak canaries;
+//! - [`integrations`]: the place of the optional integrations (none yet).
+//!
+//! # Errors
+//!
+//! One convention for every error type of the crate: an error that wraps
+//! another shows the wrapped error's message in its own (with a prefix or
+//! without), so its [`source`](core::error::Error::source) is the wrapped
+//! error's source, never the wrapped error itself. A chain printer (one
+//! that walks `source()` and joins the messages) shows each message once.
+//! No error carries key material (G8).
 
+// `unsafe` (G9): the workspace lint table denies `unsafe_code` in every
+// crate, and every crate root but this one forbids it, which no attribute
+// can lower. This crate needs `unsafe trait SecretFree`, so it only denies:
+// the one way to lower a deny is an explicit `#[allow(unsafe_code)]`, and
+// the one in the crate is on `boundary::marker` (`git grep -n
+// 'allow(unsafe_code)'` lists every exception). Nothing to keep in sync:
+// every crate takes the workspace table as is.
+#![deny(unsafe_code)]
+
+// Where things are: ARCHITECTURE.md at the repository root.
+mod boundary;
 mod error;
-mod id;
-mod lifecycle;
-mod marker;
-mod material;
-mod never_serialized;
-pub mod policy;
+pub mod integrations;
+mod model;
 mod redact;
 pub mod ring;
-mod scope;
-pub mod sink;
 #[cfg(feature = "testing")]
 pub mod testing;
-mod time;
 
-pub use error::{Error, ParseError, ParseErrorKind};
-pub use id::{KeyName, KeyPurpose, KeyRef, KeyVersion, MAX_SLUG_LEN, TenantId};
-pub use lifecycle::{
+pub use boundary::marker::{ApiDto, AuditDto, EventDto, ExportDto, SecretFree};
+pub use boundary::never_serialized::NeverSerialized;
+pub use boundary::sink;
+pub use error::Error;
+pub use model::id::{
+    KeyName, KeyPurpose, KeyRef, KeyVersion, MAX_SLUG_LEN, ParseError, ParseErrorKind, TenantId,
+};
+pub use model::lifecycle::{
     KeyMetadata, KeyOrigin, KeyState, StateKind, Transition, TransitionError, UnrecognizedState,
 };
-pub use marker::{ApiDto, AuditDto, EventDto, ExportDto, SecretFree};
-pub use material::KeyMaterial;
-pub use never_serialized::NeverSerialized;
-pub use policy::{Operation, Refusal};
-pub use ring::{
-    Algorithm, Envelope, EnvelopeError, EnvelopeErrorKind, EnvelopeField, KeyRing, Plaintext,
-};
-pub use scope::TenantScope;
-pub use time::Timestamp;
+pub use model::material::KeyMaterial;
+pub use model::policy::{Operation, Refusal};
+pub use model::scope::TenantScope;
+pub use model::time::Timestamp;
+pub use ring::backend::{BackendError, BackendErrorKind};
+pub use ring::envelope::{Algorithm, Envelope, EnvelopeError, EnvelopeErrorKind, EnvelopeField};
+pub use ring::keyring::KeyRing;
+pub use ring::plaintext::Plaintext;
+
+/// The fail-closed policy (G6): [`check`](policy::check), the one pure
+/// function that decides whether an operation may use a key version. Its
+/// vocabulary, [`Operation`] and [`Refusal`], is at the crate root.
+pub mod policy {
+    pub use crate::model::policy::check;
+}
 
 /// The boundary derives. Each one proves every field's type [`SecretFree`]
 /// and implements its trait (a derive and a trait share a name, as serde's
@@ -105,7 +155,7 @@ pub extern crate self as key_model;
 pub mod derive_support {
     pub use serde;
 
-    pub use crate::marker::DeriveOneBoundaryKindAndNameTheOthersInKeyModelAlso;
+    pub use crate::boundary::marker::DeriveOneBoundaryKindAndNameTheOthersInKeyModelAlso;
 
     pub use crate::redact::{
         CountField, DisplayUnredacted, PointerField, Redacted, SerializeUnredacted, Unredacted,
@@ -116,7 +166,7 @@ pub mod derive_support {
 }
 
 // Without the `testing` feature the canaries do not exist: neither the
-// module nor the key ring's canary constructor compiles. The same two
+// module nor the canary key ring's constructor compiles. The same two
 // snippets are doctests either way: with the feature they must compile and
 // run (so they are right), without it they must fail to compile (stable
 // rustdoc does not check `compile_fail` error codes, so the run with the
@@ -135,7 +185,7 @@ pub mod derive_support {
 /// use key_model::ring::{MemoryKeyStore, MemoryRootKey};
 ///
 /// let with_canaries: fn(MemoryKeyStore, MemoryRootKey, &_) -> KeyRing =
-///     KeyRing::with_canary_keys;
+///     key_model::testing::ring_with_canary_keys;
 /// ```
 struct CanariesOnlyWithTesting;
 

@@ -18,6 +18,7 @@
 //! `bash benches/instructions.sh` runs the same cases under callgrind
 //! (this binary with `KEY_MODEL_BENCH_CASE` set) and prints exact
 //! instruction counts and their ratios.
+#![forbid(unsafe_code)]
 
 use std::fmt::{Debug, Write as _};
 use std::hint::black_box;

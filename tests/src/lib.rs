@@ -1,1 +1,2 @@
 //! Integration and leak-canary tests for key-model live in `tests/`; this library is empty.
+#![forbid(unsafe_code)]

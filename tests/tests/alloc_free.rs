@@ -1,6 +1,6 @@
 //! The redacting derives write straight into the caller's buffer: with
 //! room enough in it, `RedactedDebug`, `RedactedDisplay` and
-//! `RedactedSerialize` make no heap allocation at all (issue 7).
+//! `RedactedSerialize` make no heap allocation at all.
 //!
 //! A counting global allocator (`stats_alloc`, which keeps this crate free of
 //! `unsafe`) counts allocations and reallocations between the start and the

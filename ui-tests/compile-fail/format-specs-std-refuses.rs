@@ -1,7 +1,7 @@
 // The refused rows of the format-spec table
 // (`key-model-derive/src/redact/fmt.rs`): each is refused by std's
 // `format!` and by the derive alike (the accepted rows are
-// `tests/tests/format_specs.rs`).
+// `tests/tests/boundary/format_specs.rs`).
 
 #[allow(unused_variables)]
 fn std_refuses(x: u32) {

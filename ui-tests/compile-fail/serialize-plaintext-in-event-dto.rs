@@ -1,8 +1,7 @@
 // Decrypted plaintext in an event that derives `Serialize`: key-model's
 // error first, and no advice to make `Plaintext` serializable.
 
-use key_model::EventDto;
-use key_model::ring::Plaintext;
+use key_model::{EventDto, Plaintext};
 
 #[derive(serde::Serialize, EventDto)]
 struct Decrypted {

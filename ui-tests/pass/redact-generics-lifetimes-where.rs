@@ -50,10 +50,10 @@ fn main() {
     assert_eq!(labeled.to_string(), "n: 3");
     assert_eq!(
         format!("{labeled:?}"),
-        "Labeled { label: \"n\", value: 3, secret: [REDACTED], key: key_model::material::KeyMaterial }"
+        "Labeled { label: \"n\", value: 3, secret: [REDACTED], key: key_model::model::material::KeyMaterial }"
     );
     assert_eq!(
         serde_json::to_string(&labeled).unwrap(),
-        r#"{"label":"n","value":3,"secret":"[REDACTED]","key":"key_model::material::KeyMaterial"}"#
+        r#"{"label":"n","value":3,"secret":"[REDACTED]","key":"key_model::model::material::KeyMaterial"}"#
     );
 }

@@ -1,6 +1,6 @@
 // The one escape hatch (G9): in a crate that allows unsafe code, an
 // `unsafe impl SecretFree` compiles. It is the promise the derive would
-// otherwise prove, and `grep -rn 'unsafe impl' --include=*.rs` finds it.
+// otherwise prove, and `cargo run -p key-model-audit -- .` lists it.
 
 use key_model::{ApiDto, SecretFree};
 

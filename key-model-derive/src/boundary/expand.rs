@@ -96,11 +96,15 @@ pub(crate) fn impls(input: &Input<'_>, kind: Kind, also: &[Kind], krate: &Krate)
             // user's `T`, the requirement the message then points at.
             // `unsafe` keeps the derive's span: at the user's, a crate that
             // forbids `unsafe_code` could not derive.
-            let header = respan(
-                quote!(impl #impl_generics #krate::#name for #ident #ty_generics),
-                ident.span(),
-            );
-            let header = quote!(unsafe #header);
+            // Written as one `unsafe impl`, so that the audit (G9) finds it
+            // in this macro's body.
+            let header = quote!(unsafe impl #impl_generics #krate::#name for #ident #ty_generics);
+            let mut tokens = header.into_iter();
+            let header: TokenStream = tokens
+                .next()
+                .into_iter()
+                .chain(respan(tokens.collect(), ident.span()))
+                .collect();
             let body = respan(quote!({}), ident.span());
             quote!(#header #where_clause #body)
         });

@@ -428,7 +428,7 @@ mod tests {
     /// std's acceptance of each format string, as `format!("...")` with
     /// `x: u32` and `w: usize` in scope reports it on rustc 1.95: the same
     /// rows are compiled against `format!` and the derive in
-    /// `tests/tests/format_specs.rs` (accepted, same output) and
+    /// `tests/tests/boundary/format_specs.rs` (accepted, same output) and
     /// `ui-tests/compile-fail/format-specs-std-refuses.rs` (refused by
     /// both). `{x:q}` parses (an unknown trait is refused after parsing, by
     /// std and by the derive alike).

@@ -1,0 +1,60 @@
+//! The error of the plug points ([`KeyStore`](crate::ring::KeyStore) and
+//! [`RootKey`](crate::ring::RootKey)), shared by every backend.
+
+use core::fmt;
+
+/// What went wrong in a plug point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BackendErrorKind {
+    /// The store or the root key could not be reached.
+    Unavailable,
+    /// A stored record is malformed or inconsistent.
+    Corrupt,
+    /// The root key refused to unwrap key material: the wrapped bytes were
+    /// altered, belong to another key version, or were wrapped by another
+    /// root key.
+    Unwrap,
+}
+
+/// An error from a [`KeyStore`](crate::ring::KeyStore) or a [`RootKey`](crate::ring::RootKey).
+///
+/// It carries a kind and a fixed description, never data from the record:
+/// a backend logs its own details where it can protect them.
+///
+/// ```
+/// use key_model::{BackendError, BackendErrorKind};
+///
+/// let e = BackendError::new(BackendErrorKind::Unavailable, "database connection refused");
+/// assert_eq!(e.to_string(), "key backend unavailable: database connection refused");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BackendError {
+    kind: BackendErrorKind,
+    detail: &'static str,
+}
+
+impl BackendError {
+    /// An error of `kind` with a fixed description.
+    pub const fn new(kind: BackendErrorKind, detail: &'static str) -> BackendError {
+        BackendError { kind, detail }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> BackendErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for BackendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            BackendErrorKind::Unavailable => "key backend unavailable",
+            BackendErrorKind::Corrupt => "stored key record is corrupt",
+            BackendErrorKind::Unwrap => "the root key could not unwrap key material",
+        };
+        write!(f, "{what}: {}", self.detail)
+    }
+}
+
+impl core::error::Error for BackendError {}

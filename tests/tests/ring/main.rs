@@ -1,0 +1,17 @@
+//! The embedded key ring (`key_model::ring`) driven through its public API:
+//! lifecycle operations and G5, envelope binding and parsing (G7), the
+//! fail-closed policy in every state (G6), concurrent use, errors that carry
+//! no key material (G8), and an in-suite fuzz pass over the parsers.
+//!
+//! One binary, one module per concern; `support` holds the scopes, names
+//! and spy root key they share (the ring canaries in `leak_canaries` use it
+//! too).
+
+mod concurrency;
+mod envelope;
+mod errors;
+mod fail_closed;
+mod fuzz;
+mod lifecycle;
+mod root_conformance;
+mod support;
