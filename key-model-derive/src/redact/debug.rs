@@ -13,6 +13,7 @@ use super::attr::Redact;
 use super::bound::Bounds;
 use super::pattern;
 use crate::dummy;
+use crate::span::{impl_header, respan_except};
 
 pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     let krate = &input.krate;
@@ -47,10 +48,14 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     };
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
     let where_clause = bounds.where_clause();
+    let header = impl_header(
+        quote!(impl #impl_generics ::core::fmt::Debug for #ident #ty_generics),
+        ident,
+    );
     dummy::wrap(
-        &TokenStream::new(),
+        &input.import,
         [quote! {
-            impl #impl_generics ::core::fmt::Debug for #ident #ty_generics #where_clause {
+            #header #where_clause {
                 // As std's derive: the impl is compiled where it is used, not
                 // in every crate that declares such a type.
                 #[inline]
@@ -86,29 +91,39 @@ fn write_body(krate: &syn::Path, name: &str, body: &Body<'_>, unsized_tail: bool
         .collect();
     let values = written.iter().map(|&(index, field)| match &field.redact {
         Redact::None | Redact::Skip => {
+            // Through a call that needs `Debug`, spanned at the field's
+            // type (all but the binding): a type without `Debug` is then
+            // reported at the field, as std's derive does, not at the
+            // derive.
             let binding = field.binding();
-            if unsized_tail && index == last {
-                quote!(&#binding)
+            let ty = field.ty;
+            // A sized field's binding (a `&T`) is passed as is, so that it
+            // is formatted by `T`'s own `Debug`, not through `<&T as
+            // Debug>`: one call fewer per field (docs/performance.md). Only
+            // a struct's last field may be unsized, and goes through `&T`.
+            let call = if unsized_tail && index == last {
+                quote!(#krate::derive_support::debug_field::<#ty>(&#binding))
             } else {
-                quote!(#binding)
-            }
+                quote!(#krate::derive_support::debug_sized_field::<#ty>(#binding))
+            };
+            respan_except(call, ty.span(), &[&binding])
         }
-        Redact::Full => quote!(&#krate::__private::Redacted),
+        Redact::Full => quote!(&#krate::derive_support::Redacted),
         Redact::With(path) => {
             let binding = field.binding();
             let ty = field.ty;
             // Spanned at the path, so a function of the wrong type is
             // reported there.
-            quote_spanned!(path.span()=> &#krate::__private::With::<#ty>(#binding, #path))
+            quote_spanned!(path.span()=> &#krate::derive_support::With::<#ty>(#binding, #path))
         }
     });
     match body.style {
         Style::Named => {
             let names = written.iter().map(|(_, field)| &field.name);
-            quote!(#krate::__private::debug_struct(__f, #name, &[#(#names),*], &[#(#values),*]))
+            quote!(#krate::derive_support::debug_struct(__f, #name, &[#(#names),*], &[#(#values),*]))
         }
         Style::Tuple | Style::Unit => {
-            quote!(#krate::__private::debug_tuple(__f, #name, &[#(#values),*]))
+            quote!(#krate::derive_support::debug_tuple(__f, #name, &[#(#values),*]))
         }
     }
 }
