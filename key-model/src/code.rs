@@ -84,6 +84,9 @@ pub enum ErrorCode {
     BackendCorrupt,
     /// `backend_unwrap_failed`: the root key refused to unwrap key material.
     BackendUnwrapFailed,
+    /// `backend_conflict`: the key record changed while it was being
+    /// updated (a concurrent writer); nothing was written.
+    BackendConflict,
     /// `sink_io`: a sink's underlying writer failed.
     SinkIo,
     /// `sink_serialization`: a sink could not serialize the value's shape.
@@ -114,6 +117,7 @@ impl ErrorCode {
         ErrorCode::BackendUnavailable,
         ErrorCode::BackendCorrupt,
         ErrorCode::BackendUnwrapFailed,
+        ErrorCode::BackendConflict,
         ErrorCode::SinkIo,
         ErrorCode::SinkSerialization,
         ErrorCode::InvalidEventType,
@@ -144,6 +148,7 @@ impl ErrorCode {
             ErrorCode::BackendUnavailable => "backend_unavailable",
             ErrorCode::BackendCorrupt => "backend_corrupt",
             ErrorCode::BackendUnwrapFailed => "backend_unwrap_failed",
+            ErrorCode::BackendConflict => "backend_conflict",
             ErrorCode::SinkIo => "sink_io",
             ErrorCode::SinkSerialization => "sink_serialization",
             ErrorCode::InvalidEventType => "invalid_event_type",
@@ -176,6 +181,7 @@ impl ErrorCode {
             ErrorCode::BackendUnavailable => "the key backend is unavailable",
             ErrorCode::BackendCorrupt => "a stored key record is corrupt",
             ErrorCode::BackendUnwrapFailed => "the root key could not unwrap key material",
+            ErrorCode::BackendConflict => "the key changed concurrently: retry",
             ErrorCode::SinkIo => "writing the output failed",
             ErrorCode::SinkSerialization => "the value could not be serialized",
             ErrorCode::InvalidEventType => "the event type is invalid",
@@ -224,6 +230,7 @@ mod tests {
         (ErrorCode::BackendUnavailable, "backend_unavailable"),
         (ErrorCode::BackendCorrupt, "backend_corrupt"),
         (ErrorCode::BackendUnwrapFailed, "backend_unwrap_failed"),
+        (ErrorCode::BackendConflict, "backend_conflict"),
         (ErrorCode::SinkIo, "sink_io"),
         (ErrorCode::SinkSerialization, "sink_serialization"),
         (ErrorCode::InvalidEventType, "invalid_event_type"),
@@ -245,7 +252,7 @@ mod tests {
 
     #[test]
     fn all_lists_every_code_once() {
-        let mut seen = [0usize; 21];
+        let mut seen = [0usize; 22];
         for code in ErrorCode::ALL {
             // No wildcard: a new code does not compile until it is counted
             // here, and then must be in `ALL` (and so in the pinned table).
@@ -268,13 +275,14 @@ mod tests {
                 ErrorCode::BackendUnavailable => 15,
                 ErrorCode::BackendCorrupt => 16,
                 ErrorCode::BackendUnwrapFailed => 17,
+                ErrorCode::BackendConflict => 21,
                 ErrorCode::SinkIo => 18,
                 ErrorCode::SinkSerialization => 19,
                 ErrorCode::InvalidEventType => 20,
             };
             seen[i] += 1;
         }
-        assert_eq!(seen, [1; 21]);
+        assert_eq!(seen, [1; 22]);
     }
 
     #[test]

@@ -223,7 +223,8 @@ const fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::KeyDestroyed
         | ErrorCode::KeyStateUnrecognized
         | ErrorCode::KeyExists
-        | ErrorCode::VersionsExhausted => StatusCode::CONFLICT,
+        | ErrorCode::VersionsExhausted
+        | ErrorCode::BackendConflict => StatusCode::CONFLICT,
         ErrorCode::PlaintextTooLong => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::BackendUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::RandomSourceFailed

@@ -6,11 +6,14 @@
 //! read: no look-around, no back-references. The tests check it against
 //! the parser both ways (`tests/tests/model/schemas.rs`).
 
-/// A tenant id or purpose: 1 to 63 of `[a-z0-9-]`, starting with a letter
-/// or digit.
+/// A tenant id or purpose, a DNS label: 1 to 63 of `[a-z0-9-]`, starting
+/// and ending with a letter or digit, and no `--` in positions 3 and 4
+/// (the IDNA form). Without look-around, that is two alternatives: up to
+/// 4 characters (positions 3 and 4 cannot both be `-`, the last is not),
+/// or 5 and more, spelling out that positions 3 and 4 are not `--`.
 macro_rules! slug {
     () => {
-        "[a-z0-9][a-z0-9-]{0,62}"
+        "(?:[a-z0-9](?:[a-z0-9-]{0,2}[a-z0-9])?|[a-z0-9][a-z0-9-](?:[a-z0-9][a-z0-9-]|-[a-z0-9])[a-z0-9-]{0,58}[a-z0-9])"
     };
 }
 

@@ -90,6 +90,10 @@ fn every_error_maps_to_its_code() {
             BackendError::new(BackendErrorKind::Unwrap, "tag").into(),
             ErrorCode::BackendUnwrapFailed,
         ),
+        (
+            BackendError::new(BackendErrorKind::Conflict, "revision 7 is stale").into(),
+            ErrorCode::BackendConflict,
+        ),
     ];
     for (err, code) in &cases {
         assert_eq!(err.code(), *code, "{err}");

@@ -2,6 +2,7 @@
 //! text) and the lifecycle transition table with the fail-closed policy,
 //! and the same rules through the database integrations.
 
+mod deserialize;
 mod identifiers;
 mod lifecycle;
 // The integrations that read the model from a database (features

@@ -222,9 +222,19 @@ fn no_schema_names_a_secret_type() {
 }
 
 /// Strings near the grammar: slugs with the characters that matter
-/// (upper case, `-`, `_`, `.`), versions with leading zeros and overflow.
+/// (upper case, `-`, `_`, `.`), hyphens where the DNS-label rules look
+/// (first, last, positions 3 and 4), versions with leading zeros and
+/// overflow.
 fn near_slug() -> impl Strategy<Value = String> {
-    prop_oneof!["[a-z0-9-]{0,66}", "[a-zA-Z0-9._-]{1,8}", "-[a-z0-9]{0,4}",]
+    prop_oneof![
+        "[a-z0-9-]{0,66}",
+        "[a-z0-9]{60,64}",
+        "[a-zA-Z0-9._-]{1,8}",
+        "-[a-z0-9]{0,4}",
+        "[a-z0-9-]{0,6}-",
+        "[a-z0-9-]{2}--[a-z0-9-]{0,4}",
+        "[a-z0-9]{1,3}-{1,3}[a-z0-9]{0,3}",
+    ]
 }
 
 fn near_version() -> impl Strategy<Value = String> {
