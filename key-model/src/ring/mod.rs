@@ -21,8 +21,21 @@ pub(crate) mod store;
 pub use envelope::{FORMAT_V1, MAX_PLAINTEXT_LEN, NONCE_LEN, TAG_LEN};
 pub use root::memory::MemoryRootKey;
 pub use root::{RingCall, RootKey, WrappedKey};
-/// The secret box and its accessors that [`RootKey`] implementations use
-/// (re-exported so that they need not depend on the same `secrecy`).
+/// The secret box and its accessors that [`RootKey`] implementations use.
+///
+/// Re-exported because they are part of the `RootKey` signatures: a
+/// `SecretBox` of another `secrecy` version is another type, so an
+/// implementation written against these paths always matches the trait,
+/// with no `secrecy` dependency of its own to keep in step.
+///
+/// ```
+/// use key_model::ring::{ExposeSecret, SecretBox};
+///
+/// // What a root key receives from `wrap` and returns from `unwrap`.
+/// let material: SecretBox<[u8; 32]> = SecretBox::new(Box::new([7; 32]));
+/// assert_eq!(material.expose_secret()[0], 7);
+/// assert_eq!(format!("{material:?}"), "SecretBox<[u8; 32]>([REDACTED])");
+/// ```
 pub use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox};
 pub use store::memory::MemoryKeyStore;
 pub use store::{KeyStore, Revision, StoredKey, StoredVersion};

@@ -240,6 +240,43 @@ impl Revision {
 /// to what was saved, a state it does not know included. It never sees
 /// unwrapped material. `key_model::testing::run_store_conformance` (feature
 /// `testing`) checks all of this against any store.
+///
+/// A store that wraps another (here, counting the writes of the in-memory
+/// store) passes each call on, revisions included:
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+///
+/// use key_model::ring::{KeyStore, MemoryKeyStore, MemoryRootKey, Revision, StoredKey};
+/// use key_model::{BackendError, KeyName, KeyRing, TenantId, TenantScope};
+///
+/// struct Counting {
+///     inner: MemoryKeyStore,
+///     saves: AtomicUsize,
+/// }
+///
+/// impl KeyStore for Counting {
+///     fn load(&self, name: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError> {
+///         self.inner.load(name)
+///     }
+///
+///     fn list(&self, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
+///         self.inner.list(tenant)
+///     }
+///
+///     fn save(&self, key: &StoredKey, expected: Option<Revision>) -> Result<Revision, BackendError> {
+///         self.saves.fetch_add(1, Ordering::Relaxed);
+///         self.inner.save(key, expected)
+///     }
+/// }
+///
+/// let store = std::sync::Arc::new(Counting { inner: MemoryKeyStore::new(), saves: AtomicUsize::new(0) });
+/// let ring = KeyRing::new(store.clone(), MemoryRootKey::generate()?);
+/// let scope = TenantScope::authorized_by_host("acme".parse()?);
+/// ring.create_key(&scope, &"tenants/acme/keys/billing".parse()?)?;
+/// assert_eq!(store.saves.load(Ordering::Relaxed), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait KeyStore: Send + Sync {
     /// The record of `name` and its revision, if the key exists.
     fn load(&self, name: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError>;
