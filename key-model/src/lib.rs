@@ -103,7 +103,8 @@
 //!   conformance suites (`testing::run_store_conformance`,
 //!   `testing::root_key_conformance`);
 //! - [`integrations`]: the optional integrations with other crates, one
-//!   module per feature (see `docs/ecosystem.md`).
+//!   module per feature (see `docs/ecosystem.md`); the axum one is
+//!   `key_model::axum` (feature `axum`: `ApiJson`, `Problem`).
 //!
 //! # Errors
 //!
