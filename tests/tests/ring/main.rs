@@ -17,5 +17,6 @@ mod fuzz;
 mod instances;
 mod lifecycle;
 mod root_conformance;
+mod sqlite;
 mod stores;
 mod support;
