@@ -13,6 +13,7 @@ mod concurrency;
 mod envelope;
 mod errors;
 mod fail_closed;
+mod file_root;
 mod fuzz;
 mod instances;
 mod lifecycle;

@@ -55,6 +55,10 @@ fn keys_survive_closing_and_reopening_the_file() {
     assert_eq!(SqliteKeyStore::open(&file).unwrap().verify().unwrap(), 1);
 }
 
+/// The columns the schema test reads: `tenant`, `purpose`, `version`,
+/// `key_ref`, `state`, `origin`, `created_at`, `is_primary`, `length(wrapped)`.
+type Row = (String, String, i64, String, String, String, i64, i64, i64);
+
 #[test]
 fn the_schema_is_the_documented_one_in_wal_mode() {
     let dir = TempDir::new("sqlite-schema");
@@ -82,7 +86,7 @@ fn the_schema_is_the_documented_one_in_wal_mode() {
         SqliteKeyStore::SCHEMA_VERSION.to_string()
     );
     assert_eq!(pragma("journal_mode"), "wal");
-    let rows: Vec<(String, String, i64, String, String, String, i64, i64, i64)> = db
+    let rows: Vec<Row> = db
         .prepare(
             "SELECT tenant, purpose, version, key_ref, state, origin, created_at, is_primary, \
              length(wrapped) FROM key_versions ORDER BY version",
@@ -227,7 +231,7 @@ impl Corruption {
         let backend = |e: Result<_, Error>, op: &str| match e {
             Err(Error::Backend(_)) => {}
             Err(other) => panic!("{what}: {op} failed with {other:?}, not a backend error"),
-            Ok(_) => panic!("{what}: {op} succeeded on a corrupt key"),
+            Ok(()) => panic!("{what}: {op} succeeded on a corrupt key"),
         };
         backend(
             r.encrypt(&acme, &self.victim, b"x", b"").map(drop),
