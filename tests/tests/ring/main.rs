@@ -10,6 +10,7 @@
 //! too).
 
 mod concurrency;
+mod crash;
 mod envelope;
 mod errors;
 mod fail_closed;
