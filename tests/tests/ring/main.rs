@@ -15,6 +15,7 @@ mod envelope;
 mod errors;
 mod fail_closed;
 mod file_root;
+mod fixtures;
 mod fuzz;
 mod instances;
 mod lifecycle;
