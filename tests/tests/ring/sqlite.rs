@@ -373,3 +373,42 @@ fn a_newer_state_name_refuses_its_version_only() {
         .unwrap();
     assert_eq!(state, "quarantined");
 }
+
+/// Two rings over one SQLite file through two connections, as two
+/// processes on one host would be: a disable on A is refused by B at most
+/// B's cache lifetime after it returned. Measured: the time from A's
+/// `disable` returning to B's first refusal, B decrypting in a loop.
+#[test]
+fn a_disable_through_one_connection_is_honoured_by_another_within_the_lifetime() {
+    use std::time::{Duration, Instant};
+    let ttl = Duration::from_millis(200);
+    let dir = TempDir::new("sqlite-bound");
+    let file = dir.file("keys.sqlite3");
+    let root = Arc::new(MemoryRootKey::generate().unwrap());
+    let a = ring(&file, &root);
+    let b = ring(&file, &root).with_cache_ttl(ttl);
+    let (acme, key) = (scope("acme"), name("acme", "audit-export"));
+    let v1 = a.create_key(&acme, &key).unwrap().key_ref().clone();
+    let sealed = a.encrypt(&acme, &key, b"rows", b"").unwrap();
+    a.rotate(&acme, &key).unwrap();
+    let mut worst = Duration::ZERO;
+    for _ in 0..3 {
+        assert!(b.decrypt(&acme, &sealed, b"").is_ok());
+        a.disable(&acme, &v1).unwrap();
+        let disabled = Instant::now();
+        while b.decrypt(&acme, &sealed, b"").is_ok() {
+            assert!(disabled.elapsed() < ttl * 5, "B never refused");
+        }
+        worst = worst.max(disabled.elapsed());
+        a.enable(&acme, &v1).unwrap();
+        let enabled = Instant::now();
+        while b.decrypt(&acme, &sealed, b"").is_err() {
+            assert!(enabled.elapsed() < ttl * 5, "B never followed the enable");
+        }
+    }
+    println!("worst time to refuse after disable: {worst:?} (cache lifetime {ttl:?})");
+    assert!(
+        worst <= ttl + Duration::from_millis(100),
+        "{worst:?} is beyond the lifetime {ttl:?} plus a 100 ms margin"
+    );
+}
