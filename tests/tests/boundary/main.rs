@@ -2,6 +2,7 @@
 //! (G4), the optional `SecretFree` impls for other crates' types, and the
 //! exact text every public type and error prints (G8).
 
+mod csv;
 mod output_no_key_material;
 mod redact;
 mod secret_free_features;
