@@ -87,6 +87,9 @@ pub enum ErrorCode {
     /// `backend_conflict`: the key record changed while it was being
     /// updated (a concurrent writer); nothing was written.
     BackendConflict,
+    /// `backend_unsupported_format`: the store or key file was written in a
+    /// format this version does not read; nothing was changed.
+    BackendUnsupportedFormat,
     /// `sink_io`: a sink's underlying writer failed.
     SinkIo,
     /// `sink_serialization`: a sink could not serialize the value's shape.
@@ -118,6 +121,7 @@ impl ErrorCode {
         ErrorCode::BackendCorrupt,
         ErrorCode::BackendUnwrapFailed,
         ErrorCode::BackendConflict,
+        ErrorCode::BackendUnsupportedFormat,
         ErrorCode::SinkIo,
         ErrorCode::SinkSerialization,
         ErrorCode::InvalidEventType,
@@ -149,6 +153,7 @@ impl ErrorCode {
             ErrorCode::BackendCorrupt => "backend_corrupt",
             ErrorCode::BackendUnwrapFailed => "backend_unwrap_failed",
             ErrorCode::BackendConflict => "backend_conflict",
+            ErrorCode::BackendUnsupportedFormat => "backend_unsupported_format",
             ErrorCode::SinkIo => "sink_io",
             ErrorCode::SinkSerialization => "sink_serialization",
             ErrorCode::InvalidEventType => "invalid_event_type",
@@ -182,6 +187,7 @@ impl ErrorCode {
             ErrorCode::BackendCorrupt => "a stored key record is corrupt",
             ErrorCode::BackendUnwrapFailed => "the root key could not unwrap key material",
             ErrorCode::BackendConflict => "the key changed concurrently: retry",
+            ErrorCode::BackendUnsupportedFormat => "the key store's format is not supported",
             ErrorCode::SinkIo => "writing the output failed",
             ErrorCode::SinkSerialization => "the value could not be serialized",
             ErrorCode::InvalidEventType => "the event type is invalid",
@@ -231,6 +237,10 @@ mod tests {
         (ErrorCode::BackendCorrupt, "backend_corrupt"),
         (ErrorCode::BackendUnwrapFailed, "backend_unwrap_failed"),
         (ErrorCode::BackendConflict, "backend_conflict"),
+        (
+            ErrorCode::BackendUnsupportedFormat,
+            "backend_unsupported_format",
+        ),
         (ErrorCode::SinkIo, "sink_io"),
         (ErrorCode::SinkSerialization, "sink_serialization"),
         (ErrorCode::InvalidEventType, "invalid_event_type"),
@@ -252,7 +262,7 @@ mod tests {
 
     #[test]
     fn all_lists_every_code_once() {
-        let mut seen = [0usize; 22];
+        let mut seen = [0usize; 23];
         for code in ErrorCode::ALL {
             // No wildcard: a new code does not compile until it is counted
             // here, and then must be in `ALL` (and so in the pinned table).
@@ -276,13 +286,14 @@ mod tests {
                 ErrorCode::BackendCorrupt => 16,
                 ErrorCode::BackendUnwrapFailed => 17,
                 ErrorCode::BackendConflict => 21,
+                ErrorCode::BackendUnsupportedFormat => 22,
                 ErrorCode::SinkIo => 18,
                 ErrorCode::SinkSerialization => 19,
                 ErrorCode::InvalidEventType => 20,
             };
             seen[i] += 1;
         }
-        assert_eq!(seen, [1; 22]);
+        assert_eq!(seen, [1; 23]);
     }
 
     #[test]

@@ -230,6 +230,7 @@ const fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::RandomSourceFailed
         | ErrorCode::BackendCorrupt
         | ErrorCode::BackendUnwrapFailed
+        | ErrorCode::BackendUnsupportedFormat
         | ErrorCode::SinkIo
         | ErrorCode::SinkSerialization
         | ErrorCode::InvalidEventType => StatusCode::INTERNAL_SERVER_ERROR,

@@ -94,6 +94,10 @@ fn every_error_maps_to_its_code() {
             BackendError::new(BackendErrorKind::Conflict, "revision 7 is stale").into(),
             ErrorCode::BackendConflict,
         ),
+        (
+            BackendError::new(BackendErrorKind::UnsupportedFormat, "schema 9").into(),
+            ErrorCode::BackendUnsupportedFormat,
+        ),
     ];
     for (err, code) in &cases {
         assert_eq!(err.code(), *code, "{err}");
