@@ -24,4 +24,6 @@ pub use root::{RootKey, WrappedKey};
 /// (re-exported so that they need not depend on the same `secrecy`).
 pub use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox};
 pub use store::memory::MemoryKeyStore;
+#[cfg(feature = "store-postgres")]
+pub use store::postgres::PostgresKeyStore;
 pub use store::{KeyStore, StoredKey, StoredVersion};

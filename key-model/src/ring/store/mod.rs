@@ -13,6 +13,8 @@ use crate::ring::backend::{BackendError, BackendErrorKind};
 use crate::ring::root::WrappedKey;
 
 pub(crate) mod memory;
+#[cfg(feature = "store-postgres")]
+pub(crate) mod postgres;
 
 /// One version of a key as stored: its metadata and its wrapped material
 /// (`None` once destroyed).
