@@ -6,6 +6,9 @@
 //! PostgreSQL not installed is a failure that says how to install it
 //! (`bash scripts/install-test-deps.sh`), never a skip.
 
+mod canaries;
+mod corrupt;
 mod harness;
+mod multi_process;
 mod store;
 mod support;

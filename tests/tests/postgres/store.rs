@@ -17,15 +17,22 @@ fn keys_outlive_the_ring_and_the_connections_that_wrote_them() {
         ring.create_key(&acme, &key).expect("create");
         let sealed = ring.encrypt(&acme, &key, b"rows", b"ctx").expect("encrypt");
         let v2 = ring.rotate(&acme, &key).expect("rotate");
-        let rotated = ring.encrypt(&acme, &key, b"more rows", b"ctx").expect("encrypt");
+        let rotated = ring
+            .encrypt(&acme, &key, b"more rows", b"ctx")
+            .expect("encrypt");
         assert_eq!(rotated.key_ref(), v2.key_ref());
         (sealed, rotated)
     };
     // A new store and ring: nothing cached, everything read back.
     let ring = ring(&db);
-    assert_eq!(ring.decrypt(&acme, &sealed, b"ctx").expect("v1").as_bytes(), b"rows");
     assert_eq!(
-        ring.decrypt(&acme, &rotated, b"ctx").expect("v2").as_bytes(),
+        ring.decrypt(&acme, &sealed, b"ctx").expect("v1").as_bytes(),
+        b"rows"
+    );
+    assert_eq!(
+        ring.decrypt(&acme, &rotated, b"ctx")
+            .expect("v2")
+            .as_bytes(),
         b"more rows"
     );
     let versions = ring.versions(&acme, &key).expect("versions");
@@ -40,7 +47,11 @@ fn every_state_round_trips_through_the_columns() {
     let acme = scope("acme");
     let key = name("acme", "states");
     let ring = ring(&db);
-    let v1 = ring.create_key(&acme, &key).expect("create").key_ref().clone();
+    let v1 = ring
+        .create_key(&acme, &key)
+        .expect("create")
+        .key_ref()
+        .clone();
     let v2 = ring.rotate(&acme, &key).expect("rotate").key_ref().clone();
     let v3 = ring.rotate(&acme, &key).expect("rotate").key_ref().clone();
     ring.rotate(&acme, &key).expect("rotate");
@@ -52,7 +63,9 @@ fn every_state_round_trips_through_the_columns() {
     ring.schedule_destruction(&acme, &v3, at).expect("schedule");
     ring.destroy(&acme, &v3).expect("destroy");
     let written = ring.versions(&acme, &key).expect("versions");
-    let read = super::support::ring(&db).versions(&acme, &key).expect("versions");
+    let read = super::support::ring(&db)
+        .versions(&acme, &key)
+        .expect("versions");
     assert_eq!(read, written);
     let states: Vec<_> = read.iter().map(|m| m.state().clone()).collect();
     assert_eq!(

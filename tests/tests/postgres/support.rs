@@ -3,8 +3,6 @@
 //! that several rings, and several processes, read each other's keys), and
 //! names.
 
-use std::sync::Arc;
-
 use key_model::ring::PostgresKeyStore;
 use key_model::testing::CanaryKeys;
 use key_model::{KeyName, KeyRing, TenantScope};
@@ -28,11 +26,6 @@ pub(crate) fn store(db: &Database) -> PostgresKeyStore {
 /// root key.
 pub(crate) fn ring(db: &Database) -> KeyRing {
     KeyRing::new(store(db), CanaryKeys::new(ROOT_SEED).root_key())
-}
-
-/// A new ring over a shared store.
-pub(crate) fn ring_over(store: &Arc<PostgresKeyStore>) -> KeyRing {
-    KeyRing::new(Arc::clone(store), CanaryKeys::new(ROOT_SEED).root_key())
 }
 
 pub(crate) fn scope(tenant: &str) -> TenantScope {
