@@ -47,7 +47,11 @@ fn a_pg_dump_of_the_store_holds_no_key_material() {
     // The scan can fail: a canary planted in a bytea column of the same
     // database is found in the next dump.
     let (_, planted) = canaries.issued().remove(0);
-    let hex: String = planted.bytes().iter().map(|b| format!("{b:02x}")).collect();
+    let hex = planted.bytes().iter().fold(String::new(), |mut hex, b| {
+        use std::fmt::Write;
+        let _ = write!(hex, "{b:02x}");
+        hex
+    });
     db.psql(&format!(
         "CREATE TABLE planted (b bytea); INSERT INTO planted VALUES ('\\x{hex}')"
     ));
