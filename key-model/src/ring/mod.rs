@@ -10,6 +10,7 @@
 //! `memory.rs`) and `root/` ([`RootKey`], `memory.rs`).
 
 pub(crate) mod backend;
+pub(crate) mod cache;
 pub(crate) mod envelope;
 pub(crate) mod keyring;
 pub(crate) mod plaintext;
@@ -19,11 +20,11 @@ pub(crate) mod store;
 
 pub use envelope::{FORMAT_V1, MAX_PLAINTEXT_LEN, NONCE_LEN, TAG_LEN};
 pub use root::memory::MemoryRootKey;
-pub use root::{RootKey, WrappedKey};
+pub use root::{RingCall, RootKey, WrappedKey};
 /// The secret box and its accessors that [`RootKey`] implementations use
 /// (re-exported so that they need not depend on the same `secrecy`).
 pub use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox};
 pub use store::memory::MemoryKeyStore;
 #[cfg(feature = "store-postgres")]
 pub use store::postgres::PostgresKeyStore;
-pub use store::{KeyStore, StoredKey, StoredVersion};
+pub use store::{KeyStore, Revision, StoredKey, StoredVersion};

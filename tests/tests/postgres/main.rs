@@ -7,6 +7,7 @@
 //! (`bash scripts/install-test-deps.sh`), never a skip.
 
 mod canaries;
+mod conformance;
 mod corrupt;
 mod harness;
 mod multi_process;

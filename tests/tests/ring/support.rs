@@ -9,7 +9,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use key_model::ring::{
-    ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, RootKey, SecretBox, StoredKey,
+    ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, RingCall, RootKey, SecretBox, StoredKey,
     WrappedKey,
 };
 use key_model::{BackendError, KeyName, KeyRef, KeyRing, TenantScope};
@@ -71,6 +71,7 @@ impl SpyRoot {
 impl RootKey for SpyRoot {
     fn wrap(
         &self,
+        call: &RingCall,
         key_ref: &KeyRef,
         material: &SecretBox<[u8; 32]>,
     ) -> Result<WrappedKey, BackendError> {
@@ -78,11 +79,12 @@ impl RootKey for SpyRoot {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push((key_ref.clone(), *material.expose_secret()));
-        self.inner.wrap(key_ref, material)
+        self.inner.wrap(call, key_ref, material)
     }
 
     fn unwrap(
         &self,
+        call: &RingCall,
         key_ref: &KeyRef,
         wrapped: &WrappedKey,
     ) -> Result<SecretBox<[u8; 32]>, BackendError> {
@@ -90,7 +92,7 @@ impl RootKey for SpyRoot {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(key_ref.clone());
-        self.inner.unwrap(key_ref, wrapped)
+        self.inner.unwrap(call, key_ref, wrapped)
     }
 }
 
@@ -119,7 +121,7 @@ impl Fixture {
     /// Rewrites the stored record of `key_ref`'s key through serde, the way
     /// a database row is read: `edit` gets the JSON of the version.
     pub fn edit_version(&self, key_ref: &KeyRef, edit: impl FnOnce(&mut serde_json::Value)) {
-        let record = self
+        let (record, revision) = self
             .store
             .load(&key_ref.name())
             .expect("store")
@@ -132,7 +134,7 @@ impl Fixture {
             .expect("version exists");
         edit(version);
         let edited: StoredKey = serde_json::from_value(json).expect("deserializable");
-        self.store.save(&edited).expect("store");
+        self.store.save(&edited, Some(revision)).expect("store");
     }
 
     /// Sets the stored state of `key_ref` to `state` (serde's form of a

@@ -37,7 +37,7 @@ use crate::model::lifecycle::{KeyMetadata, KeyOrigin, KeyState};
 use crate::model::time::Timestamp;
 use crate::ring::backend::{BackendError, BackendErrorKind};
 use crate::ring::root::WrappedKey;
-use crate::ring::store::{KeyStore, StoredKey, StoredVersion};
+use crate::ring::store::{KeyStore, Revision, StoredKey, StoredVersion};
 
 /// The migrations, in order: migration `n` (from 1) takes a database from
 /// schema version `n - 1` to `n`. Each runs in the transaction that records
@@ -198,8 +198,30 @@ impl PostgresKeyStore {
 }
 
 impl KeyStore for PostgresKeyStore {
-    fn load(&self, name: &KeyName) -> Result<Option<StoredKey>, BackendError> {
-        Ok(self.load_with_revision(name)?.map(|(key, _)| key))
+    fn load(&self, name: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError> {
+        Ok(self
+            .load_with_revision(name)?
+            .map(|(key, revision)| (key, Revision::new(revision))))
+    }
+
+    /// One column of one row: the question the ring asks when a cached
+    /// key is older than its cache lifetime.
+    fn revision(&self, name: &KeyName) -> Result<Option<Revision>, BackendError> {
+        let tenant = name.tenant().as_str().to_owned();
+        let purpose = name.purpose().as_str().to_owned();
+        let row = self.pool.run(move |client| {
+            client
+                .query_opt(
+                    "SELECT revision FROM key_model_keys WHERE tenant = $1 AND purpose = $2",
+                    &[&tenant, &purpose],
+                )
+                .map_err(|_| unavailable("reading a key's revision failed"))
+        })?;
+        row.map(|row| {
+            let revision: i64 = row.try_get(0).map_err(|_| corrupt())?;
+            revision_of(revision).map(Revision::new)
+        })
+        .transpose()
     }
 
     fn list(&self, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
@@ -221,9 +243,9 @@ impl KeyStore for PostgresKeyStore {
             .collect()
     }
 
-    fn save(&self, key: &StoredKey) -> Result<(), BackendError> {
-        let expected = self.load_with_revision(&key.name)?.map(|(_, r)| r);
-        self.save_if(key, expected).map(|_| ())
+    fn save(&self, key: &StoredKey, expected: Option<Revision>) -> Result<Revision, BackendError> {
+        self.save_if(key, expected.map(Revision::get))
+            .map(Revision::new)
     }
 }
 

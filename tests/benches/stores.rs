@@ -1,0 +1,265 @@
+//! The key stores side by side, in one run: the in-memory store and the
+//! PostgreSQL store (on a throwaway server the bench starts itself,
+//! `key_model_tests::postgres`), against raw XChaCha20-Poly1305.
+//!
+//! Criterion measures (ratios: `python3 benches/store-ratios.py`):
+//! - `store_cached/{encrypt,decrypt}/{raw,memory,postgres}`: 4 KiB with a
+//!   cached key; the raw side is the same AEAD call with a fresh random
+//!   nonce, as in `key-model/benches/ring.rs`.
+//! - `store_threads/decrypt/{1,2}`: 4 KiB decrypts on one ring (PostgreSQL
+//!   store) from one thread and from two at once; one iteration is one
+//!   decrypt per thread, so the throughput ratio is
+//!   `2 * time(1) / time(2)`.
+//!
+//! Printed after criterion (a loop of its own, not criterion's statistics,
+//! because they are percentiles and one-shot costs):
+//! - rotate latency on each store, p50 and p99 of 200 rotations (20 keys,
+//!   10 each, so records stay small as in service);
+//! - cold start: a store of 10 000 keys opened by a new ring, each key
+//!   decrypted once (each a load, an unwrap and a decrypt).
+//!
+//! Run: `cargo bench -p key-model-tests --bench stores`, then
+//! `python3 benches/store-ratios.py`; figures in `docs/performance.md`.
+#![forbid(unsafe_code)]
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chacha20poly1305::aead::{AeadInOut, KeyInit};
+use chacha20poly1305::{Tag, XChaCha20Poly1305, XNonce};
+use criterion::{BenchmarkId, Criterion, Throughput};
+use key_model::ring::{KeyStore, MemoryKeyStore, PostgresKeyStore};
+use key_model::testing::CanaryKeys;
+use key_model::{Envelope, KeyName, KeyRing, TenantScope};
+use key_model_tests::postgres::{Cluster, Database};
+
+const SIZE: usize = 4096;
+const CONTEXT: &[u8] = b"session-0123456789";
+/// Keys in the cold-start store.
+const COLD_KEYS: usize = 10_000;
+
+fn nonce() -> XNonce {
+    let mut n = [0u8; 24];
+    getrandom::fill(&mut n).expect("random source");
+    XNonce::from(n)
+}
+
+fn raw_cipher() -> XChaCha20Poly1305 {
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).expect("random source");
+    XChaCha20Poly1305::new(&key.into())
+}
+
+fn raw_encrypt(raw: &XChaCha20Poly1305, plaintext: &[u8]) -> (XNonce, Vec<u8>) {
+    let nonce = nonce();
+    let mut out = Vec::with_capacity(plaintext.len() + 16);
+    out.extend_from_slice(plaintext);
+    let tag = raw
+        .encrypt_inout_detached(&nonce, CONTEXT, out.as_mut_slice().into())
+        .expect("encrypt");
+    out.extend_from_slice(&tag);
+    (nonce, out)
+}
+
+fn raw_decrypt(raw: &XChaCha20Poly1305, nonce: &XNonce, sealed: &[u8]) -> Vec<u8> {
+    let (ciphertext, tag) = sealed.split_at(sealed.len() - 16);
+    let mut out = ciphertext.to_vec();
+    raw.decrypt_inout_detached(
+        nonce,
+        CONTEXT,
+        out.as_mut_slice().into(),
+        &Tag::try_from(tag).expect("tag"),
+    )
+    .expect("decrypt");
+    out
+}
+
+fn scope() -> TenantScope {
+    TenantScope::authorized_by_host("acme".parse().expect("tenant"))
+}
+
+fn name(i: usize) -> KeyName {
+    format!("tenants/acme/keys/key-{i}").parse().expect("name")
+}
+
+/// The stores under test, by label: each a fresh, empty one.
+struct Stores {
+    memory: Arc<MemoryKeyStore>,
+    postgres: Arc<PostgresKeyStore>,
+    _db: Database,
+}
+
+impl Stores {
+    fn new(cluster: &Arc<Cluster>) -> Stores {
+        let db = cluster.database();
+        Stores {
+            memory: Arc::new(MemoryKeyStore::new()),
+            postgres: Arc::new(
+                PostgresKeyStore::connect(&db.connection_string()).expect("connect"),
+            ),
+            _db: db,
+        }
+    }
+
+    fn each(&self) -> [(&'static str, Arc<dyn KeyStore>); 2] {
+        [
+            ("memory", Arc::clone(&self.memory) as Arc<dyn KeyStore>),
+            ("postgres", Arc::clone(&self.postgres) as Arc<dyn KeyStore>),
+        ]
+    }
+}
+
+fn ring_over(store: Arc<dyn KeyStore>, root: &CanaryKeys) -> KeyRing {
+    KeyRing::new(store, root.root_key())
+}
+
+fn cached(c: &mut Criterion, stores: &Stores, root: &CanaryKeys) {
+    let plaintext = vec![0x5au8; SIZE];
+    let raw = raw_cipher();
+    let (raw_nonce, raw_sealed) = raw_encrypt(&raw, &plaintext);
+    let mut group = c.benchmark_group("store_cached");
+    group.throughput(Throughput::Bytes(SIZE as u64));
+    group.bench_function(BenchmarkId::new("encrypt", "raw"), |b| {
+        b.iter(|| black_box(raw_encrypt(&raw, &plaintext)));
+    });
+    group.bench_function(BenchmarkId::new("decrypt", "raw"), |b| {
+        b.iter(|| black_box(raw_decrypt(&raw, &raw_nonce, &raw_sealed)));
+    });
+    for (label, store) in stores.each() {
+        let ring = ring_over(store, root);
+        let key = name(0);
+        ring.create_key(&scope(), &key).expect("create");
+        let envelope = ring
+            .encrypt(&scope(), &key, &plaintext, CONTEXT)
+            .expect("encrypt");
+        group.bench_function(BenchmarkId::new("encrypt", label), |b| {
+            b.iter(|| {
+                black_box(
+                    ring.encrypt(&scope(), &key, &plaintext, CONTEXT)
+                        .expect("encrypt"),
+                )
+            });
+        });
+        group.bench_function(BenchmarkId::new("decrypt", label), |b| {
+            b.iter(|| black_box(ring.decrypt(&scope(), &envelope, CONTEXT).expect("decrypt")));
+        });
+    }
+    group.finish();
+}
+
+fn threads(c: &mut Criterion, stores: &Stores, root: &CanaryKeys) {
+    let ring = ring_over(Arc::clone(&stores.postgres) as Arc<dyn KeyStore>, root);
+    let key = name(1);
+    ring.create_key(&scope(), &key).expect("create");
+    let envelope = ring
+        .encrypt(&scope(), &key, &vec![0x5au8; SIZE], CONTEXT)
+        .expect("encrypt");
+    let mut group = c.benchmark_group("store_threads");
+    for n in [1u64, 2] {
+        group.throughput(Throughput::Elements(n));
+        group.bench_function(BenchmarkId::new("decrypt", n), |b| {
+            b.iter_custom(|iters| {
+                let scope = scope();
+                let start = Instant::now();
+                std::thread::scope(|s| {
+                    for _ in 0..n {
+                        s.spawn(|| {
+                            for _ in 0..iters {
+                                black_box(
+                                    ring.decrypt(&scope, &envelope, CONTEXT).expect("decrypt"),
+                                );
+                            }
+                        });
+                    }
+                });
+                start.elapsed()
+            });
+        });
+    }
+    group.finish();
+}
+
+fn percentile(sorted: &[Duration], p: usize) -> Duration {
+    sorted[(sorted.len() * p / 100).min(sorted.len() - 1)]
+}
+
+fn rotate_latency(stores: &Stores, root: &CanaryKeys) {
+    println!("\nrotate latency (200 rotations: 20 keys, 10 each)");
+    for (label, store) in stores.each() {
+        let ring = ring_over(store, root);
+        let keys: Vec<KeyName> = (100..120).map(name).collect();
+        for key in &keys {
+            ring.create_key(&scope(), key).expect("create");
+        }
+        let mut took = Vec::with_capacity(200);
+        for _ in 0..10 {
+            for key in &keys {
+                let start = Instant::now();
+                black_box(ring.rotate(&scope(), key).expect("rotate"));
+                took.push(start.elapsed());
+            }
+        }
+        took.sort();
+        println!(
+            "  {label:9} p50 {:>10.1?}  p99 {:>10.1?}",
+            percentile(&took, 50),
+            percentile(&took, 99)
+        );
+    }
+}
+
+fn cold_start(stores: &Stores, root: &CanaryKeys) {
+    println!("\ncold start: a new ring over {COLD_KEYS} keys, each decrypted once");
+    for (label, store) in stores.each() {
+        let envelopes: Vec<Envelope> = {
+            let ring = ring_over(Arc::clone(&store), root);
+            (0..COLD_KEYS)
+                .map(|i| {
+                    let key = name(10_000 + i);
+                    ring.create_key(&scope(), &key).expect("create");
+                    ring.encrypt(&scope(), &key, b"cold", CONTEXT)
+                        .expect("encrypt")
+                })
+                .collect()
+        };
+        let start = Instant::now();
+        let ring = ring_over(store, root);
+        for envelope in &envelopes {
+            black_box(ring.decrypt(&scope(), envelope, CONTEXT).expect("decrypt"));
+        }
+        let took = start.elapsed();
+        println!(
+            "  {label:9} total {took:>10.1?}  per key {:>10.1?}",
+            took / u32::try_from(COLD_KEYS).expect("small")
+        );
+    }
+}
+
+fn main() {
+    // One server for the whole run, stopped when `cluster` drops.
+    let cluster = Cluster::shared();
+    // A fixed root key, so every ring of a store reads its keys (the kit's
+    // root key; the material of new versions is random as in service).
+    let root = CanaryKeys::new(0xbe_0c13);
+    let stores = Stores::new(&cluster);
+    // Short runs: the machine is small and shared; criterion compares the
+    // sides within one run, which is what the ratios need.
+    let mut c = Criterion::default()
+        .sample_size(30)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args();
+    cached(&mut c, &stores, &root);
+    threads(&mut c, &stores, &root);
+    c.final_summary();
+    // `cargo bench -- FILTER` and `--list` run criterion's part only.
+    if std::env::args()
+        .skip(1)
+        .any(|a| !a.starts_with('-') || a == "--list")
+    {
+        return;
+    }
+    rotate_latency(&stores, &root);
+    cold_start(&stores, &root);
+}
