@@ -10,7 +10,8 @@
 //!   ENVELOPE PLAINTEXT CONTEXT` per message; then `done`.
 //! - `decrypt CONN SEED FILE`: decrypts every `sealed` line of FILE and
 //!   prints `ok N`, or `failed LINE ERROR` (exit code 1).
-//! - `probe CONN SEED TENANT PURPOSE ENVELOPE CONTEXT MILLIS`: every 2 ms
+//! - `probe CONN SEED TENANT PURPOSE ENVELOPE CONTEXT MILLIS TTL`: on a ring
+//!   with cache lifetime TTL ms (`default`: the ring's default), every 2 ms
 //!   decrypts ENVELOPE and encrypts once, and prints `NANOS DECRYPT
 //!   VERSION` (the wall clock in ns since the Unix epoch, what decrypt gave:
 //!   `ok` or the refusing state, and the version encrypt used) whenever one
@@ -39,7 +40,13 @@ fn main() -> ExitCode {
     match arg(0) {
         "churn" => churn(&ring(), &scope(arg(3)), &name(arg(3), arg(4)), millis(5)),
         "decrypt" => decrypt(&ring(), arg(3)),
-        "probe" => probe(&ring(), arg(3), arg(4), arg(5), arg(6), millis(7)),
+        "probe" => {
+            let ring = match arg(8) {
+                "default" => ring(),
+                _ => ring().with_cache_ttl(millis(8)),
+            };
+            probe(&ring, arg(3), arg(4), arg(5), arg(6), millis(7))
+        }
         other => panic!("unknown mode {other}"),
     }
 }
