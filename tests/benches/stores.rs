@@ -20,6 +20,11 @@
 //!
 //! Run: `cargo bench -p key-model-tests --bench stores`, then
 //! `python3 benches/store-ratios.py`; figures in `docs/performance.md`.
+//! `bash benches/store-instructions.sh` counts instructions instead (the
+//! machine is shared, wall clock is noisy): with `KEY_MODEL_BENCH_CASE` set
+//! (`encrypt/raw`, `decrypt/postgres`, ...), the binary runs that case
+//! `KEY_MODEL_BENCH_TIMES` times inside `key_model_measured_region`, which
+//! callgrind counts alone, and exits.
 #![forbid(unsafe_code)]
 
 use std::hint::black_box;
@@ -236,6 +241,60 @@ fn cold_start(stores: &Stores, root: &CanaryKeys) {
     }
 }
 
+/// The code callgrind counts: `times` runs of `op`.
+#[inline(never)]
+fn key_model_measured_region(times: u32, op: &mut dyn FnMut()) {
+    for _ in 0..times {
+        op();
+    }
+}
+
+/// One case under callgrind: set up, one untimed run, then `times` runs
+/// inside the measured region.
+fn instruction_case(case: &str, times: u32, stores: &Stores, root: &CanaryKeys) {
+    let plaintext = vec![0x5au8; SIZE];
+    let (op, side) = case.split_once('/').expect("CASE is OP/SIDE");
+    let mut run: Box<dyn FnMut()> = if side == "raw" {
+        let raw = raw_cipher();
+        let (nonce, sealed) = raw_encrypt(&raw, &plaintext);
+        match op {
+            "encrypt" => Box::new(move || drop(black_box(raw_encrypt(&raw, &plaintext)))),
+            _ => Box::new(move || drop(black_box(raw_decrypt(&raw, &nonce, &sealed)))),
+        }
+    } else {
+        let store = stores
+            .each()
+            .into_iter()
+            .find(|(label, _)| *label == side)
+            .map(|(_, store)| store)
+            .expect("a store label");
+        // A lifetime longer than the run: the count is the cached path
+        // alone, without the one revision read per second it amortizes.
+        let ring = ring_over(store, root).with_cache_ttl(Duration::from_secs(3600));
+        let key = name(2);
+        ring.create_key(&scope(), &key).expect("create");
+        let envelope = ring
+            .encrypt(&scope(), &key, &plaintext, CONTEXT)
+            .expect("encrypt");
+        let scope = scope();
+        match op {
+            "encrypt" => Box::new(move || {
+                drop(black_box(
+                    ring.encrypt(&scope, &key, &plaintext, CONTEXT)
+                        .expect("encrypt"),
+                ));
+            }),
+            _ => Box::new(move || {
+                drop(black_box(
+                    ring.decrypt(&scope, &envelope, CONTEXT).expect("decrypt"),
+                ));
+            }),
+        }
+    };
+    run();
+    key_model_measured_region(times, &mut *run);
+}
+
 fn main() {
     // One server for the whole run, stopped when `cluster` drops.
     let cluster = Cluster::shared();
@@ -243,6 +302,14 @@ fn main() {
     // root key; the material of new versions is random as in service).
     let root = CanaryKeys::new(0xbe_0c13);
     let stores = Stores::new(&cluster);
+    if let Ok(case) = std::env::var("KEY_MODEL_BENCH_CASE") {
+        let times = std::env::var("KEY_MODEL_BENCH_TIMES")
+            .ok()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(1000);
+        instruction_case(&case, times, &stores, &root);
+        return;
+    }
     // Short runs: the machine is small and shared; criterion compares the
     // sides within one run, which is what the ratios need.
     let mut c = Criterion::default()
