@@ -25,12 +25,7 @@
 //! `key_model_schema` holds the schema's version; opening a database
 //! written by a newer schema fails instead of guessing.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::thread::JoinHandle;
-
-use postgres::{Client, NoTls, Row, Transaction};
+use postgres::{Client, Row, Statement, Transaction};
 
 use crate::model::id::{KeyName, KeyPurpose, KeyRef, KeyVersion, TenantId};
 use crate::model::lifecycle::{KeyMetadata, KeyOrigin, KeyState};
@@ -38,6 +33,10 @@ use crate::model::time::Timestamp;
 use crate::ring::backend::{BackendError, BackendErrorKind};
 use crate::ring::root::WrappedKey;
 use crate::ring::store::{KeyStore, Revision, StoredKey, StoredVersion};
+
+mod pool;
+
+use pool::{Conn, Pool};
 
 /// The migrations, in order: migration `n` (from 1) takes a database from
 /// schema version `n - 1` to `n`. Each runs in the transaction that records
@@ -70,6 +69,44 @@ const MIGRATIONS: [&str; 1] = [
 /// open one database at once (any fixed number; this one spells
 /// "keymodel").
 const MIGRATION_LOCK: i64 = 0x6b65_796d_6f64_656c;
+
+/// A key's revision and its version rows, in one statement (one snapshot).
+/// A key row without version rows gives one row of NULLs (the `LEFT JOIN`).
+const LOAD: &str = "SELECT k.revision, v.version, v.key_ref, v.state, v.destroy_at,
+        v.origin, v.created_at, v.is_primary, v.wrapped
+    FROM key_model_keys k
+    LEFT JOIN key_model_versions v ON v.tenant = k.tenant AND v.purpose = k.purpose
+    WHERE k.tenant = $1 AND k.purpose = $2
+    ORDER BY v.version";
+
+/// The question the ring asks when a cached key's lifetime is up.
+const REVISION: &str = "SELECT revision FROM key_model_keys WHERE tenant = $1 AND purpose = $2";
+
+const LIST: &str = "SELECT purpose FROM key_model_keys WHERE tenant = $1 ORDER BY purpose";
+
+/// Create only if absent: no row back means the key exists (a conflict).
+const CREATE: &str = "INSERT INTO key_model_keys (tenant, purpose, revision) VALUES ($1, $2, 1)
+    ON CONFLICT (tenant, purpose) DO NOTHING RETURNING revision";
+
+/// The compare-and-swap: no row back means the revision moved on.
+const SWAP: &str = "UPDATE key_model_keys SET revision = revision + 1
+    WHERE tenant = $1 AND purpose = $2 AND revision = $3 RETURNING revision";
+
+/// Every version of the record, one array per column, in one statement.
+const UPSERT: &str = "INSERT INTO key_model_versions
+        (tenant, purpose, version, key_ref, state, destroy_at, origin, created_at,
+         is_primary, wrapped)
+    SELECT $1, $2, * FROM UNNEST($3::bigint[], $4::text[], $5::text[], $6::bigint[],
+                                 $7::text[], $8::bigint[], $9::boolean[], $10::bytea[])
+    ON CONFLICT (tenant, purpose, version) DO UPDATE SET
+        key_ref = EXCLUDED.key_ref, state = EXCLUDED.state,
+        destroy_at = EXCLUDED.destroy_at, origin = EXCLUDED.origin,
+        created_at = EXCLUDED.created_at, is_primary = EXCLUDED.is_primary,
+        wrapped = EXCLUDED.wrapped";
+
+/// Rows of versions the record no longer has.
+const PRUNE: &str = "DELETE FROM key_model_versions
+    WHERE tenant = $1 AND purpose = $2 AND NOT (version = ANY($3))";
 
 /// A [`KeyStore`] in a PostgreSQL database, for keys that survive a restart
 /// and are shared by every service instance that opens the same database.
@@ -126,7 +163,7 @@ impl PostgresKeyStore {
         let store = PostgresKeyStore {
             pool: Pool::open(params, connections.max(1))?,
         };
-        store.pool.run(migrate)?;
+        store.pool.run(|conn| migrate(&mut conn.client))?;
         Ok(store)
     }
 
@@ -134,19 +171,15 @@ impl PostgresKeyStore {
     /// key), read in one statement, so one snapshot.
     fn load_with_revision(&self, name: &KeyName) -> Result<Option<(StoredKey, u64)>, BackendError> {
         let owned = name.clone();
-        let rows = self.pool.run(move |client| {
-            client
+        let rows = self.pool.run(move |conn| {
+            let failed = |_| unavailable("reading a key failed");
+            let load = conn.prepare(LOAD).map_err(failed)?;
+            conn.client
                 .query(
-                    "SELECT k.revision, v.version, v.key_ref, v.state, v.destroy_at,
-                            v.origin, v.created_at, v.is_primary, v.wrapped
-                     FROM key_model_keys k
-                     LEFT JOIN key_model_versions v
-                       ON v.tenant = k.tenant AND v.purpose = k.purpose
-                     WHERE k.tenant = $1 AND k.purpose = $2
-                     ORDER BY v.version",
+                    &load,
                     &[&owned.tenant().as_str(), &owned.purpose().as_str()],
                 )
-                .map_err(|_| unavailable("reading a key failed"))
+                .map_err(failed)
         })?;
         let Some(first) = rows.first() else {
             return Ok(None);
@@ -184,12 +217,16 @@ impl PostgresKeyStore {
             .map(i64::try_from)
             .transpose()
             .map_err(|_| conflict())?;
-        self.pool.run(move |client| {
-            let mut tx = client
+        self.pool.run(move |conn| {
+            // Prepared before the transaction borrows the connection.
+            let statements = Statements::prepare(conn)
+                .map_err(|_| unavailable("preparing a key change failed"))?;
+            let mut tx = conn
+                .client
                 .transaction()
                 .map_err(|_| unavailable("starting a transaction failed"))?;
-            let revision = swap_revision(&mut tx, &tenant, &purpose, expected)?;
-            rows.write(&mut tx, &tenant, &purpose)?;
+            let revision = swap_revision(&mut tx, &statements, &tenant, &purpose, expected)?;
+            rows.write(&mut tx, &statements, &tenant, &purpose)?;
             tx.commit()
                 .map_err(|_| unavailable("committing a key change failed"))?;
             revision_of(revision)
@@ -209,13 +246,12 @@ impl KeyStore for PostgresKeyStore {
     fn revision(&self, name: &KeyName) -> Result<Option<Revision>, BackendError> {
         let tenant = name.tenant().as_str().to_owned();
         let purpose = name.purpose().as_str().to_owned();
-        let row = self.pool.run(move |client| {
-            client
-                .query_opt(
-                    "SELECT revision FROM key_model_keys WHERE tenant = $1 AND purpose = $2",
-                    &[&tenant, &purpose],
-                )
-                .map_err(|_| unavailable("reading a key's revision failed"))
+        let row = self.pool.run(move |conn| {
+            let failed = |_| unavailable("reading a key's revision failed");
+            let revision = conn.prepare(REVISION).map_err(failed)?;
+            conn.client
+                .query_opt(&revision, &[&tenant, &purpose])
+                .map_err(failed)
         })?;
         row.map(|row| {
             let revision: i64 = row.try_get(0).map_err(|_| corrupt())?;
@@ -226,13 +262,10 @@ impl KeyStore for PostgresKeyStore {
 
     fn list(&self, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
         let owned = tenant.as_str().to_owned();
-        let rows = self.pool.run(move |client| {
-            client
-                .query(
-                    "SELECT purpose FROM key_model_keys WHERE tenant = $1 ORDER BY purpose",
-                    &[&owned],
-                )
-                .map_err(|_| unavailable("listing keys failed"))
+        let rows = self.pool.run(move |conn| {
+            let failed = |_| unavailable("listing keys failed");
+            let list = conn.prepare(LIST).map_err(failed)?;
+            conn.client.query(&list, &[&owned]).map_err(failed)
         })?;
         rows.iter()
             .map(|row| {
@@ -293,6 +326,7 @@ fn migrate(client: &mut Client) -> Result<(), BackendError> {
 /// first one's revision and matches nothing.
 fn swap_revision(
     tx: &mut Transaction<'_>,
+    statements: &Statements,
     tenant: &str,
     purpose: &str,
     expected: Option<i64>,
@@ -300,18 +334,10 @@ fn swap_revision(
     let failed = |_| unavailable("writing a key failed");
     let row = match expected {
         None => tx
-            .query_opt(
-                "INSERT INTO key_model_keys (tenant, purpose, revision) VALUES ($1, $2, 1)
-                 ON CONFLICT (tenant, purpose) DO NOTHING RETURNING revision",
-                &[&tenant, &purpose],
-            )
+            .query_opt(&statements.create, &[&tenant, &purpose])
             .map_err(failed)?,
         Some(expected) => tx
-            .query_opt(
-                "UPDATE key_model_keys SET revision = revision + 1
-                 WHERE tenant = $1 AND purpose = $2 AND revision = $3 RETURNING revision",
-                &[&tenant, &purpose, &expected],
-            )
+            .query_opt(&statements.swap, &[&tenant, &purpose, &expected])
             .map_err(failed)?,
     };
     let row = row.ok_or_else(conflict)?;
@@ -376,21 +402,13 @@ impl VersionRows {
     fn write(
         &self,
         tx: &mut Transaction<'_>,
+        statements: &Statements,
         tenant: &str,
         purpose: &str,
     ) -> Result<(), BackendError> {
         let failed = |_| unavailable("writing a key's versions failed");
         tx.execute(
-            "INSERT INTO key_model_versions
-               (tenant, purpose, version, key_ref, state, destroy_at, origin, created_at,
-                is_primary, wrapped)
-             SELECT $1, $2, * FROM UNNEST($3::bigint[], $4::text[], $5::text[], $6::bigint[],
-                                          $7::text[], $8::bigint[], $9::boolean[], $10::bytea[])
-             ON CONFLICT (tenant, purpose, version) DO UPDATE SET
-               key_ref = EXCLUDED.key_ref, state = EXCLUDED.state,
-               destroy_at = EXCLUDED.destroy_at, origin = EXCLUDED.origin,
-               created_at = EXCLUDED.created_at, is_primary = EXCLUDED.is_primary,
-               wrapped = EXCLUDED.wrapped",
+            &statements.upsert,
             &[
                 &tenant,
                 &purpose,
@@ -405,12 +423,8 @@ impl VersionRows {
             ],
         )
         .map_err(failed)?;
-        tx.execute(
-            "DELETE FROM key_model_versions
-             WHERE tenant = $1 AND purpose = $2 AND NOT (version = ANY($3))",
-            &[&tenant, &purpose, &self.version],
-        )
-        .map_err(failed)?;
+        tx.execute(&statements.prune, &[&tenant, &purpose, &self.version])
+            .map_err(failed)?;
         Ok(())
     }
 }
@@ -508,107 +522,21 @@ fn unavailable(detail: &'static str) -> BackendError {
     BackendError::new(BackendErrorKind::Unavailable, detail)
 }
 
-/// Work for a connection's thread.
-type Job = Box<dyn FnOnce(&mut Client) + Send>;
-
-/// The connections: one thread each, taking jobs from one channel.
-struct Pool {
-    /// `None` only while dropping: closing the channel stops the threads.
-    jobs: Option<Sender<Job>>,
-    workers: Vec<JoinHandle<()>>,
+/// The statements of a key change.
+struct Statements {
+    create: Statement,
+    swap: Statement,
+    upsert: Statement,
+    prune: Statement,
 }
 
-impl Pool {
-    /// `n` connections to `params`, each on its own thread; fails if any
-    /// cannot connect.
-    fn open(params: &str, n: usize) -> Result<Pool, BackendError> {
-        let (jobs, queue) = mpsc::channel::<Job>();
-        let queue = Arc::new(Mutex::new(queue));
-        let (ready, connected) = mpsc::channel();
-        let mut pool = Pool {
-            jobs: Some(jobs),
-            workers: Vec::with_capacity(n),
-        };
-        for _ in 0..n {
-            let params = params.to_owned();
-            let queue = Arc::clone(&queue);
-            let ready = ready.clone();
-            let worker = std::thread::Builder::new()
-                .name("key-model-postgres".to_owned())
-                .spawn(move || {
-                    // Connecting here, not on the caller's thread: the
-                    // client's runtime must never start inside another.
-                    match Client::connect(&params, NoTls) {
-                        Ok(client) => {
-                            let _ = ready.send(true);
-                            serve(&params, client, &queue);
-                        }
-                        Err(_) => {
-                            let _ = ready.send(false);
-                        }
-                    }
-                })
-                .map_err(|_| unavailable("cannot start a connection thread"))?;
-            pool.workers.push(worker);
-        }
-        drop(ready);
-        for _ in 0..n {
-            if !connected.recv().unwrap_or(false) {
-                return Err(unavailable("cannot connect to PostgreSQL"));
-            }
-        }
-        Ok(pool)
-    }
-
-    /// Runs `f` on a free connection and waits for its answer.
-    fn run<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut Client) -> Result<T, BackendError> + Send + 'static,
-    ) -> Result<T, BackendError> {
-        let (answer, answered) = mpsc::sync_channel(1);
-        let job: Job = Box::new(move |client| {
-            let _ = answer.send(f(client));
-        });
-        self.jobs
-            .as_ref()
-            .and_then(|jobs| jobs.send(job).ok())
-            .ok_or_else(|| unavailable("the key store's connections are closed"))?;
-        // No answer: the job panicked, and its sender was dropped.
-        answered
-            .recv()
-            .unwrap_or_else(|_| Err(unavailable("a PostgreSQL call failed")))
-    }
-}
-
-/// A connection's thread: takes jobs until the channel closes, reconnecting
-/// first when the connection broke.
-fn serve(params: &str, mut client: Client, queue: &Mutex<Receiver<Job>>) {
-    loop {
-        // The lock is held while waiting, so one idle thread waits on the
-        // channel and the others on the lock; each job goes to one thread.
-        let job = queue.lock().unwrap_or_else(PoisonError::into_inner).recv();
-        let Ok(job) = job else { return };
-        if client.is_closed()
-            && let Ok(fresh) = Client::connect(params, NoTls)
-        {
-            client = fresh;
-        }
-        // A panic in the client must not take the thread down with it; the
-        // caller sees an error (its answer channel is dropped). The
-        // connection may be mid-protocol: replace it.
-        if catch_unwind(AssertUnwindSafe(|| job(&mut client))).is_err()
-            && let Ok(fresh) = Client::connect(params, NoTls)
-        {
-            client = fresh;
-        }
-    }
-}
-
-impl Drop for Pool {
-    fn drop(&mut self) {
-        drop(self.jobs.take());
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
-        }
+impl Statements {
+    fn prepare(conn: &mut Conn) -> Result<Statements, postgres::Error> {
+        Ok(Statements {
+            create: conn.prepare(CREATE)?,
+            swap: conn.prepare(SWAP)?,
+            upsert: conn.prepare(UPSERT)?,
+            prune: conn.prepare(PRUNE)?,
+        })
     }
 }
