@@ -2,10 +2,10 @@
 //! PostgreSQL store (on a throwaway server the bench starts itself,
 //! `key_model_tests::postgres`), against raw XChaCha20-Poly1305.
 //!
-//! Criterion measures (ratios: `python3 benches/store-ratios.py`):
+//! Criterion measures (ratios: `python3 scripts/bench/store-ratios.py`):
 //! - `store_cached/{encrypt,decrypt}/{raw,memory,postgres}`: 4 KiB with a
-//!   cached key; the raw side is the same AEAD call with a fresh random
-//!   nonce, as in `key-model/benches/ring.rs`.
+//!   cached key; the raw side is the floor of `key-model/benches/ring.rs`
+//!   (a fresh random nonce, one buffer of the exact size, sealed in place).
 //! - `store_threads/decrypt/{1,2}`: 4 KiB decrypts on one ring (PostgreSQL
 //!   store) from one thread and from two at once; one iteration is one
 //!   decrypt per thread, so the throughput ratio is
@@ -19,8 +19,8 @@
 //!   decrypted once (each a load, an unwrap and a decrypt).
 //!
 //! Run: `cargo bench -p key-model-tests --bench stores`, then
-//! `python3 benches/store-ratios.py`; figures in `docs/performance.md`.
-//! `bash benches/store-instructions.sh` counts instructions instead (the
+//! `python3 scripts/bench/store-ratios.py`; figures in `docs/performance.md`.
+//! `bash scripts/bench/store-instructions.sh` counts instructions instead (the
 //! machine is shared, wall clock is noisy): with `KEY_MODEL_BENCH_CASE` set
 //! (`encrypt/raw`, `decrypt/postgres`, ...), the binary runs that case
 //! `KEY_MODEL_BENCH_TIMES` times inside `key_model_measured_region`, which
@@ -44,37 +44,42 @@ const CONTEXT: &[u8] = b"session-0123456789";
 /// Keys in the cold-start store.
 const COLD_KEYS: usize = 10_000;
 
-fn nonce() -> XNonce {
-    let mut n = [0u8; 24];
-    getrandom::fill(&mut n).expect("random source");
-    XNonce::from(n)
-}
-
 fn raw_cipher() -> XChaCha20Poly1305 {
     let mut key = [0u8; 32];
     getrandom::fill(&mut key).expect("random source");
     XChaCha20Poly1305::new(&key.into())
 }
 
-fn raw_encrypt(raw: &XChaCha20Poly1305, plaintext: &[u8]) -> (XNonce, Vec<u8>) {
-    let nonce = nonce();
-    let mut out = Vec::with_capacity(plaintext.len() + 16);
+const NONCE_LEN: usize = 24;
+const TAG_LEN: usize = 16;
+
+/// Raw encryption, the floor of `key-model/benches/ring.rs`: `nonce ‖
+/// ciphertext ‖ tag` in one buffer of the exact size, the plaintext copied
+/// in once and sealed in place.
+fn raw_encrypt(raw: &XChaCha20Poly1305, plaintext: &[u8]) -> Box<[u8]> {
+    let mut out = Vec::with_capacity(NONCE_LEN + plaintext.len() + TAG_LEN);
+    out.resize(NONCE_LEN, 0);
+    getrandom::fill(&mut out).expect("random source");
     out.extend_from_slice(plaintext);
+    let (nonce, body) = out.split_first_chunk_mut::<NONCE_LEN>().expect("nonce");
     let tag = raw
-        .encrypt_inout_detached(&nonce, CONTEXT, out.as_mut_slice().into())
+        .encrypt_inout_detached(<&XNonce>::from(&*nonce), CONTEXT, body.into())
         .expect("encrypt");
     out.extend_from_slice(&tag);
-    (nonce, out)
+    out.into_boxed_slice()
 }
 
-fn raw_decrypt(raw: &XChaCha20Poly1305, nonce: &XNonce, sealed: &[u8]) -> Vec<u8> {
-    let (ciphertext, tag) = sealed.split_at(sealed.len() - 16);
+/// Raw decryption: the ciphertext copied into one buffer of the exact size
+/// and opened in place.
+fn raw_decrypt(raw: &XChaCha20Poly1305, sealed: &[u8]) -> Vec<u8> {
+    let (nonce, body) = sealed.split_first_chunk::<NONCE_LEN>().expect("nonce");
+    let (ciphertext, tag) = body.split_last_chunk::<TAG_LEN>().expect("tag");
     let mut out = ciphertext.to_vec();
     raw.decrypt_inout_detached(
-        nonce,
+        <&XNonce>::from(nonce),
         CONTEXT,
         out.as_mut_slice().into(),
-        &Tag::try_from(tag).expect("tag"),
+        <&Tag>::from(tag),
     )
     .expect("decrypt");
     out
@@ -122,14 +127,14 @@ fn ring_over(store: Arc<dyn KeyStore>, root: &CanaryKeys) -> KeyRing {
 fn cached(c: &mut Criterion, stores: &Stores, root: &CanaryKeys) {
     let plaintext = vec![0x5au8; SIZE];
     let raw = raw_cipher();
-    let (raw_nonce, raw_sealed) = raw_encrypt(&raw, &plaintext);
+    let raw_sealed = raw_encrypt(&raw, &plaintext);
     let mut group = c.benchmark_group("store_cached");
     group.throughput(Throughput::Bytes(SIZE as u64));
     group.bench_function(BenchmarkId::new("encrypt", "raw"), |b| {
         b.iter(|| black_box(raw_encrypt(&raw, &plaintext)));
     });
     group.bench_function(BenchmarkId::new("decrypt", "raw"), |b| {
-        b.iter(|| black_box(raw_decrypt(&raw, &raw_nonce, &raw_sealed)));
+        b.iter(|| black_box(raw_decrypt(&raw, &raw_sealed)));
     });
     for (label, store) in stores.each() {
         let ring = ring_over(store, root);
@@ -256,10 +261,10 @@ fn instruction_case(case: &str, times: u32, stores: &Stores, root: &CanaryKeys) 
     let (op, side) = case.split_once('/').expect("CASE is OP/SIDE");
     let mut run: Box<dyn FnMut()> = if side == "raw" {
         let raw = raw_cipher();
-        let (nonce, sealed) = raw_encrypt(&raw, &plaintext);
+        let sealed = raw_encrypt(&raw, &plaintext);
         match op {
             "encrypt" => Box::new(move || drop(black_box(raw_encrypt(&raw, &plaintext)))),
-            _ => Box::new(move || drop(black_box(raw_decrypt(&raw, &nonce, &sealed)))),
+            _ => Box::new(move || drop(black_box(raw_decrypt(&raw, &sealed)))),
         }
     } else {
         let store = stores

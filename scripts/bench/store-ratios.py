@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Ratios of the store bench (tests/benches/stores.rs) from criterion's
 estimates: run `cargo bench -p key-model-tests --bench stores` first, then
-`python3 benches/store-ratios.py` from the workspace root. Prints criterion's
+`python3 scripts/bench/store-ratios.py` from the workspace root. Prints criterion's
 median per side, each store against raw XChaCha20-Poly1305 (target <= 1.10),
 and the throughput of two threads against one on one ring (target >= 1.7).
 The bench itself prints rotate latency (p50, p99) and the cold start."""
@@ -10,7 +10,7 @@ import json
 import os
 import sys
 
-CRITERION = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "target", "criterion")
+CRITERION = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "target", "criterion")
 
 
 def median_ns(*parts):

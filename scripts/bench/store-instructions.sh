@@ -6,9 +6,9 @@
 # prints with its ratio to raw XChaCha20-Poly1305. Needs valgrind and
 # PostgreSQL (the bench starts its own server).
 #
-#   bash benches/store-instructions.sh            # TIMES=1000
+#   bash scripts/bench/store-instructions.sh            # TIMES=1000
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 times=${TIMES:-1000}
 bin=$(cargo bench -q -p key-model-tests --bench stores --no-run --message-format=json \
   | python3 -c 'import json,sys
