@@ -110,7 +110,7 @@ fn a_database_written_by_a_newer_schema_is_refused() {
     db.psql("UPDATE key_model_schema SET version = version + 1");
     let refused =
         PostgresKeyStore::connect(&db.connection_string()).expect_err("a newer schema opened");
-    assert_eq!(refused.kind(), BackendErrorKind::Corrupt);
+    assert_eq!(refused.kind(), BackendErrorKind::UnsupportedFormat);
     assert!(refused.to_string().contains("newer"), "{refused}");
 }
 

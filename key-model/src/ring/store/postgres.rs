@@ -299,7 +299,7 @@ fn migrate(client: &mut Client) -> Result<(), BackendError> {
     let found = found.unwrap_or(0);
     if found > PostgresKeyStore::SCHEMA_VERSION {
         return Err(BackendError::new(
-            BackendErrorKind::Corrupt,
+            BackendErrorKind::UnsupportedFormat,
             "the key store's schema is newer than this version of key-model",
         ));
     }
