@@ -20,7 +20,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 declare -A ir
 for op in encrypt decrypt; do
-  for side in raw memory postgres; do
+  for side in raw memory sqlite postgres; do
     # --trace-children=no: the server processes the bench starts are not counted.
     KEY_MODEL_BENCH_CASE=$op/$side KEY_MODEL_BENCH_TIMES=$times valgrind -q --tool=callgrind \
       --trace-children=no --toggle-collect='*key_model_measured_region*' \
@@ -33,7 +33,7 @@ for op in encrypt decrypt; do
 done
 echo
 for op in encrypt decrypt; do
-  for side in memory postgres; do
+  for side in memory sqlite postgres; do
     awk -v l="$op/$side" -v a="${ir[$op/$side]}" -v b="${ir[$op/raw]}" \
       'BEGIN { printf "%-18s / raw %10.1f / %10.1f = %.3f\n", l, a, b, a / b }'
   done

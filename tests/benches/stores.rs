@@ -1,9 +1,10 @@
-//! The key stores side by side, in one run: the in-memory store and the
-//! PostgreSQL store (on a throwaway server the bench starts itself,
-//! `key_model_tests::postgres`), against raw XChaCha20-Poly1305.
+//! The key stores side by side, in one run: the in-memory store, the SQLite
+//! store (a file in a temporary directory) and the PostgreSQL store (on a
+//! throwaway server the bench starts itself, `key_model_tests::postgres`),
+//! against raw XChaCha20-Poly1305.
 //!
 //! Criterion measures (ratios: `python3 scripts/bench/store-ratios.py`):
-//! - `store_cached/{encrypt,decrypt}/{raw,memory,postgres}`: 4 KiB with a
+//! - `store_cached/{encrypt,decrypt}/{raw,memory,sqlite,postgres}`: 4 KiB with a
 //!   cached key; the raw side is the floor of `key-model/benches/ring.rs`
 //!   (a fresh random nonce, one buffer of the exact size, sealed in place).
 //! - `store_threads/decrypt/{1,2}`: 4 KiB decrypts on one ring (PostgreSQL
@@ -34,7 +35,7 @@ use std::time::{Duration, Instant};
 use chacha20poly1305::aead::{AeadInOut, KeyInit};
 use chacha20poly1305::{Tag, XChaCha20Poly1305, XNonce};
 use criterion::{BenchmarkId, Criterion, Throughput};
-use key_model::ring::{KeyStore, MemoryKeyStore, PostgresKeyStore};
+use key_model::ring::{KeyStore, MemoryKeyStore, PostgresKeyStore, SqliteKeyStore};
 use key_model::testing::CanaryKeys;
 use key_model::{Envelope, KeyName, KeyRing, TenantScope};
 use key_model_tests::postgres::{Cluster, Database};
@@ -96,27 +97,41 @@ fn name(i: usize) -> KeyName {
 /// The stores under test, by label: each a fresh, empty one.
 struct Stores {
     memory: Arc<MemoryKeyStore>,
+    sqlite: Arc<SqliteKeyStore>,
     postgres: Arc<PostgresKeyStore>,
     _db: Database,
+    dir: std::path::PathBuf,
 }
 
 impl Stores {
     fn new(cluster: &Arc<Cluster>) -> Stores {
         let db = cluster.database();
+        let dir =
+            std::env::temp_dir().join(format!("key-model-store-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
         Stores {
             memory: Arc::new(MemoryKeyStore::new()),
+            sqlite: Arc::new(SqliteKeyStore::open(dir.join("keys.sqlite3")).expect("open")),
             postgres: Arc::new(
                 PostgresKeyStore::connect(&db.connection_string()).expect("connect"),
             ),
             _db: db,
+            dir,
         }
     }
 
-    fn each(&self) -> [(&'static str, Arc<dyn KeyStore>); 2] {
+    fn each(&self) -> [(&'static str, Arc<dyn KeyStore>); 3] {
         [
             ("memory", Arc::clone(&self.memory) as Arc<dyn KeyStore>),
+            ("sqlite", Arc::clone(&self.sqlite) as Arc<dyn KeyStore>),
             ("postgres", Arc::clone(&self.postgres) as Arc<dyn KeyStore>),
         ]
+    }
+}
+
+impl Drop for Stores {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
