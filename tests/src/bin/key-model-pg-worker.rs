@@ -1,16 +1,16 @@
 //! A separate OS process on a shared PostgreSQL store, driven by the
 //! multi-process tests (`tests/postgres/multi_process.rs`). Each process
 //! opens its own [`KeyRing`] over [`PostgresKeyStore`]; they share the
-//! root key (the leak-canary kit's root key for a fixed seed, so every
-//! process derives the same one) and nothing else.
+//! root key (one [`FileRootKey`] file, which the test creates) and nothing
+//! else.
 //!
 //! Modes (the first argument), answers one per line on stdout:
-//! - `churn CONN SEED TENANT PURPOSE MILLIS`: rotates and encrypts in a loop
+//! - `churn CONN ROOT TENANT PURPOSE MILLIS`: rotates and encrypts in a loop
 //!   for MILLIS ms; prints `rotated VERSION`, `conflict`, and `sealed
 //!   ENVELOPE PLAINTEXT CONTEXT` per message; then `done`.
-//! - `decrypt CONN SEED FILE`: decrypts every `sealed` line of FILE and
+//! - `decrypt CONN ROOT FILE`: decrypts every `sealed` line of FILE and
 //!   prints `ok N`, or `failed LINE ERROR` (exit code 1).
-//! - `probe CONN SEED TENANT PURPOSE ENVELOPE CONTEXT MILLIS TTL`: on a ring
+//! - `probe CONN ROOT TENANT PURPOSE ENVELOPE CONTEXT MILLIS TTL`: on a ring
 //!   with cache lifetime TTL ms (`default`: the ring's default), every 2 ms
 //!   decrypts ENVELOPE and encrypts once, and prints `NANOS DECRYPT
 //!   VERSION` (the wall clock in ns since the Unix epoch, what decrypt gave:
@@ -21,8 +21,7 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use key_model::ring::PostgresKeyStore;
-use key_model::testing::CanaryKeys;
+use key_model::ring::{FileRootKey, PostgresKeyStore};
 use key_model::{BackendErrorKind, Envelope, Error, KeyName, KeyRing, TenantScope};
 
 fn main() -> ExitCode {
@@ -33,8 +32,10 @@ fn main() -> ExitCode {
     };
     let ring = || {
         let store = PostgresKeyStore::connect_with(arg(1), 2).expect("connect to PostgreSQL");
-        let seed: u64 = arg(2).parse().expect("seed");
-        KeyRing::new(store, CanaryKeys::new(seed).root_key())
+        KeyRing::new(
+            store,
+            FileRootKey::open_or_create(arg(2)).expect("the root key file"),
+        )
     };
     let millis = |i: usize| Duration::from_millis(arg(i).parse().expect("milliseconds"));
     match arg(0) {

@@ -1,6 +1,6 @@
 //! Several OS processes on one PostgreSQL store (the worker binary
-//! `key-model-pg-worker`, one ring each, sharing only the database and the
-//! fixed test root key of `support::ROOT_SEED`):
+//! `key-model-pg-worker`, one ring each, sharing only the database and one
+//! `FileRootKey` file that the test creates):
 //!
 //! - four processes rotating and encrypting at once for a few seconds:
 //!   every version number handed out once, exactly one primary, no version
@@ -16,10 +16,13 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use key_model::Timestamp;
+use std::path::PathBuf;
+
+use key_model::ring::FileRootKey;
+use key_model::{KeyRing, Timestamp};
 use key_model_tests::postgres::Database;
 
-use crate::support::{ROOT_SEED, database, name, ring, scope};
+use crate::support::{database, name, scope, store};
 
 const WORKER: &str = env!("CARGO_BIN_EXE_key-model-pg-worker");
 
@@ -29,12 +32,44 @@ const BOUND: Duration = Duration::from_secs(1);
 /// trips, and a loaded two-core machine.
 const MARGIN: Duration = Duration::from_millis(500);
 
-fn worker(db: &Database, args: &[&str]) -> Command {
+/// A database and the root key file every process of one test shares
+/// (deleted with it).
+struct Shared {
+    db: Database,
+    dir: PathBuf,
+}
+
+impl Shared {
+    fn new() -> Shared {
+        let db = database();
+        let dir = std::env::temp_dir().join(format!("key-model-pg-root-{}", db.name()));
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        Shared { db, dir }
+    }
+
+    fn root_path(&self) -> PathBuf {
+        self.dir.join("root.key")
+    }
+
+    /// A ring of this process over the store, with the shared root key.
+    fn ring(&self) -> KeyRing {
+        let root = FileRootKey::open_or_create(self.root_path()).expect("the root key file");
+        KeyRing::new(store(&self.db), root)
+    }
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn worker(shared: &Shared, args: &[&str]) -> Command {
     let mut command = Command::new(WORKER);
     command
         .arg(args[0])
-        .arg(db.connection_string())
-        .arg(ROOT_SEED.to_string())
+        .arg(shared.db.connection_string())
+        .arg(shared.root_path())
         .args(&args[1..])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -55,9 +90,9 @@ fn finished(output: &Output) -> String {
 
 #[test]
 fn four_processes_rotate_and_encrypt_on_one_store_without_losing_anything() {
-    let db = database();
+    let db = Shared::new();
     let (acme, shared) = (scope("acme"), name("acme", "shared"));
-    ring(&db).create_key(&acme, &shared).expect("create");
+    db.ring().create_key(&acme, &shared).expect("create");
 
     let children: Vec<Child> = (0..4)
         .map(|_| {
@@ -90,7 +125,7 @@ fn four_processes_rotate_and_encrypt_on_one_store_without_losing_anything() {
 
     // The store holds version 1 and every version a rotation returned, none
     // else, and exactly one primary: the newest.
-    let versions = ring(&db).versions(&acme, &shared).expect("versions");
+    let versions = db.ring().versions(&acme, &shared).expect("versions");
     let stored: BTreeSet<u32> = versions
         .iter()
         .map(|m| m.key_ref().version().get())
@@ -110,7 +145,7 @@ fn four_processes_rotate_and_encrypt_on_one_store_without_losing_anything() {
     let file = std::env::temp_dir().join(format!(
         "key-model-pg-envelopes-{}-{}",
         std::process::id(),
-        db.name()
+        db.db.name()
     ));
     std::fs::write(&file, sealed.join("\n")).expect("write the envelopes");
     let path = file.to_str().expect("UTF-8 path");
@@ -203,9 +238,9 @@ fn with_a_zero_cache_lifetime_another_process_sees_changes_at_its_next_operation
 /// makes a primary change, a disable and a destroy here, and returns how
 /// long after each returned the probe first acted on it.
 fn changes_seen_by_another_process(ttl: &str) -> [(&'static str, Duration); 3] {
-    let db = database();
+    let db = Shared::new();
     let (acme, key) = (scope("acme"), name("acme", "bound"));
-    let ring = ring(&db);
+    let ring = db.ring();
     let v1 = ring
         .create_key(&acme, &key)
         .expect("create")

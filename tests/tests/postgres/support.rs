@@ -1,7 +1,7 @@
 //! What the PostgreSQL tests share: a store on a fresh database of the
-//! binary's throwaway cluster, rings over it with one fixed root key (so
-//! that several rings, and several processes, read each other's keys), and
-//! names.
+//! binary's throwaway cluster, and rings over it with one fixed root key (so
+//! that several rings read each other's keys; the multi-process tests share
+//! a `FileRootKey` file instead), and names.
 
 use key_model::ring::PostgresKeyStore;
 use key_model::testing::CanaryKeys;
