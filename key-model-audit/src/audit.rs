@@ -1,18 +1,18 @@
 //! The audit of one file: parse, collect renames, walk every node.
 
+use std::path::{Path, PathBuf};
+
 use proc_macro2::TokenStream;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
-
-use std::path::{Path, PathBuf};
 
 use crate::finding::{Finding, Kind};
 use crate::follow;
 use crate::names::{self, Aliases};
 use crate::render;
 use crate::tokens::{self, Hit};
-use crate::walk::Entry;
+use crate::walk::{self, Entry};
 
 /// Every finding of one walked entry, and of every file it pulls in by
 /// name (`follow.rs`).
@@ -72,13 +72,27 @@ fn audit_path(
     findings.extend(audit_source(rel, &source));
     let text = source.strip_prefix('\u{feff}').unwrap_or(&source);
     let mut references = Vec::new();
+    let mut mods = Vec::new();
     if let Ok(stream) = text.parse::<TokenStream>() {
-        follow::references(stream, &mut references);
+        follow::references(stream.clone(), &mut references);
+        follow::mod_decls(stream, &[], &mut mods);
     }
     // Every span of this file is gone with its syntax tree: free the
     // thread's source map, which otherwise grows with every file audited.
     proc_macro2::extra::invalidate_current_thread_spans();
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let file_name = path
+        .file_name()
+        .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
+    for decl in &mods {
+        for named in follow::skipped_module_files(dir, &file_name, decl, &walk::SKIPPED_DIRS) {
+            references.push(follow::Reference {
+                line: decl.line,
+                what: "mod",
+                path: Some(named),
+            });
+        }
+    }
     for reference in references {
         let Some(named) = reference.path else {
             findings.push(unparsed(

@@ -9,6 +9,8 @@
 //! reference the audit cannot follow (a computed `include!(concat!(...))`,
 //! a file it cannot find) is itself a finding, never a silent skip. A file
 //! the walk also reads gives the same findings twice, which `main` drops.
+//! A plain `mod name;` is followed when the file rustc loads for it lies
+//! under a directory the walk skips (`mod target;`, `target/mod.rs`).
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
@@ -18,6 +20,87 @@ pub(crate) struct Reference {
     pub(crate) line: usize,
     pub(crate) what: &'static str,
     pub(crate) path: Option<String>,
+}
+
+/// A `mod name;` declaration, inside the inline modules `inline`.
+pub(crate) struct ModDecl {
+    pub(crate) line: usize,
+    pub(crate) inline: Vec<String>,
+    pub(crate) name: String,
+}
+
+/// Every `mod name;` in `stream`, with the inline modules around it.
+pub(crate) fn mod_decls(stream: TokenStream, inline: &[String], out: &mut Vec<ModDecl>) {
+    let trees: Vec<TokenTree> = stream.into_iter().collect();
+    // The body of an inline `mod name { ... }`, read with `name` pushed.
+    let mut body_at = None;
+    for (i, tree) in trees.iter().enumerate() {
+        match tree {
+            TokenTree::Ident(keyword) if keyword == "mod" => {
+                let Some(TokenTree::Ident(name)) = trees.get(i + 1) else {
+                    continue;
+                };
+                let name = name.to_string();
+                let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
+                match trees.get(i + 2) {
+                    Some(TokenTree::Punct(semi)) if semi.as_char() == ';' => out.push(ModDecl {
+                        line: keyword.span().start().line.max(1),
+                        inline: inline.to_vec(),
+                        name,
+                    }),
+                    Some(TokenTree::Group(body)) if body.delimiter() == Delimiter::Brace => {
+                        let mut nested = inline.to_vec();
+                        nested.push(name);
+                        mod_decls(body.stream(), &nested, out);
+                        body_at = Some(i + 2);
+                    }
+                    _ => {}
+                }
+            }
+            TokenTree::Group(group) if body_at != Some(i) => {
+                mod_decls(group.stream(), inline, out);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The files rustc may load for `decl` in the file `file_name`, relative
+/// to that file's directory, that the walk skips (they lie under a
+/// `target/` or `.git` directory: `mod target;` loads `target/mod.rs`).
+/// Both readings are tried: the file as a crate root or `mod.rs`, whose
+/// modules are beside it, and as another module file, whose modules are in
+/// the directory of its name; a candidate that does not exist is dropped.
+pub(crate) fn skipped_module_files(
+    dir: &std::path::Path,
+    file_name: &str,
+    decl: &ModDecl,
+    skipped: &[&str],
+) -> Vec<String> {
+    let stem = file_name.strip_suffix(".rs").unwrap_or(file_name);
+    let prefixes: Vec<Vec<&str>> = if matches!(file_name, "lib.rs" | "main.rs" | "mod.rs") {
+        vec![Vec::new()]
+    } else {
+        vec![Vec::new(), vec![stem]]
+    };
+    let file = format!("{}.rs", decl.name);
+    let mut out = Vec::new();
+    for prefix in prefixes {
+        let mut parts: Vec<&str> = prefix;
+        parts.extend(decl.inline.iter().map(String::as_str));
+        for tail in [vec![file.as_str()], vec![decl.name.as_str(), "mod.rs"]] {
+            let mut candidate = parts.clone();
+            candidate.extend(tail);
+            let hidden = candidate[..candidate.len() - 1]
+                .iter()
+                .any(|part| skipped.contains(part));
+            let rel = candidate.join("/");
+            if hidden && dir.join(&rel).is_file() && !out.contains(&rel) {
+                out.push(rel);
+            }
+        }
+    }
+    out
 }
 
 /// Every `#[... path = "..." ...]` and `include!(...)` in `stream`, at any
@@ -137,6 +220,21 @@ mod tests {
                 (3, "include!", Some("c.inc".to_owned())),
                 (4, "include!", None),
             ]
+        );
+    }
+
+    #[test]
+    fn module_declarations_carry_their_inline_modules() {
+        let mut out = Vec::new();
+        let source = "mod a;\nmod b { mod r#target; fn f() {} }\nmod c {}";
+        mod_decls(source.parse().unwrap(), &[], &mut out);
+        let found: Vec<_> = out
+            .iter()
+            .map(|d| (d.line, d.inline.join("/"), d.name.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [(1, String::new(), "a"), (2, "b".to_owned(), "target")]
         );
     }
 
