@@ -133,33 +133,49 @@ pub(crate) fn impls(input: &Input<'_>, kind: Kind, also: &[Kind], krate: &Krate)
 
 /// `tokens` with every `Self` replaced by the type it stands for: the proof
 /// is a free function, where `Self` means nothing.
+///
+/// A macro's arguments are left as written: a macro may match `Self` as a
+/// token (`(Self) => { KeyMaterial }; ($t:tt) => { u8 }`), and the proof
+/// would check another type than the field has. A macro that expands to
+/// `Self` is then an error in the proof (E0411), never a skipped check.
 fn replace_self(tokens: TokenStream, self_ty: &TokenStream) -> TokenStream {
+    let mut after_bang = false;
     tokens
         .into_iter()
-        .flat_map(|tt| match tt {
-            TokenTree::Ident(ident) if ident == "Self" => {
-                // Spanned at the user's `Self`, so an error points there.
-                let span = ident.span();
-                self_ty
-                    .clone()
-                    .into_iter()
-                    .map(|mut tt| {
-                        tt.set_span(span);
-                        tt
-                    })
-                    .collect::<Vec<_>>()
+        .flat_map(|tt| {
+            let macro_arguments = after_bang;
+            after_bang = matches!(&tt, TokenTree::Punct(punct) if punct.as_char() == '!');
+            if macro_arguments && matches!(tt, TokenTree::Group(_)) {
+                return vec![tt];
             }
-            TokenTree::Group(group) => {
-                let mut new = proc_macro2::Group::new(
-                    group.delimiter(),
-                    replace_self(group.stream(), self_ty),
-                );
-                new.set_span(group.span());
-                vec![TokenTree::Group(new)]
-            }
-            other => vec![other],
+            replace_self_token(tt, self_ty)
         })
         .collect()
+}
+
+/// One token of [`replace_self`]: `Self` replaced, a group rewritten.
+fn replace_self_token(tt: TokenTree, self_ty: &TokenStream) -> Vec<TokenTree> {
+    match tt {
+        TokenTree::Ident(ident) if ident == "Self" => {
+            // Spanned at the user's `Self`, so an error points there.
+            let span = ident.span();
+            self_ty
+                .clone()
+                .into_iter()
+                .map(|mut tt| {
+                    tt.set_span(span);
+                    tt
+                })
+                .collect::<Vec<_>>()
+        }
+        TokenTree::Group(group) => {
+            let mut new =
+                proc_macro2::Group::new(group.delimiter(), replace_self(group.stream(), self_ty));
+            new.set_span(group.span());
+            vec![TokenTree::Group(new)]
+        }
+        other => vec![other],
+    }
 }
 
 /// The span of the last token of `tokens`, the closing delimiter of a
