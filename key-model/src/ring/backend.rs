@@ -15,6 +15,11 @@ pub enum BackendErrorKind {
     /// altered, belong to another key version, or were wrapped by another
     /// root key.
     Unwrap,
+    /// The root key's provider (a KMS, an HSM) refused the operation: the
+    /// key is disabled, deleted, scheduled for deletion, retired, or the
+    /// credentials lack access. The ring fails closed; re-enabling the key
+    /// at the provider restores service.
+    Refused,
 }
 
 /// An error from a [`KeyStore`](crate::ring::KeyStore) or a [`RootKey`](crate::ring::RootKey).
@@ -52,6 +57,7 @@ impl fmt::Display for BackendError {
             BackendErrorKind::Unavailable => "key backend unavailable",
             BackendErrorKind::Corrupt => "stored key record is corrupt",
             BackendErrorKind::Unwrap => "the root key could not unwrap key material",
+            BackendErrorKind::Refused => "the root key provider refused the operation",
         };
         write!(f, "{what}: {}", self.detail)
     }

@@ -39,6 +39,8 @@ use crate::ring::source::{MaterialSource, OsRandom};
 use crate::ring::store::memory::MemoryKeyStore;
 use crate::ring::store::{KeyStore, StoredKey, StoredVersion};
 
+mod rotate;
+
 /// A key as the ring holds it: the stored record and, index for index, the
 /// unwrapped material of the versions whose state allows loading it.
 /// Never changed in place: a change builds a new entry.

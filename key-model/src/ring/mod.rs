@@ -19,6 +19,8 @@ pub(crate) mod store;
 
 pub use envelope::{FORMAT_V1, MAX_PLAINTEXT_LEN, NONCE_LEN, TAG_LEN};
 pub use root::memory::MemoryRootKey;
+#[cfg(feature = "root-transit")]
+pub use root::transit::{TransitConfig, TransitRootKey};
 pub use root::{RootKey, WrappedKey};
 /// The secret box and its accessors that [`RootKey`] implementations use
 /// (re-exported so that they need not depend on the same `secrecy`).

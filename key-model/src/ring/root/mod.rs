@@ -11,7 +11,11 @@ use secrecy::SecretBox;
 use crate::model::id::KeyRef;
 use crate::ring::backend::BackendError;
 
+#[cfg(any(feature = "root-transit", feature = "root-aws-kms"))]
+pub(crate) mod http;
 pub(crate) mod memory;
+#[cfg(feature = "root-transit")]
+pub(crate) mod transit;
 
 /// Key material wrapped (encrypted) by a [`RootKey`]: safe to store, useless
 /// without the root key. Serde writes it as unpadded base64url; `Debug`
@@ -101,6 +105,19 @@ pub trait RootKey: Send + Sync {
         key_ref: &KeyRef,
         wrapped: &WrappedKey,
     ) -> Result<SecretBox<[u8; 32]>, BackendError>;
+
+    /// Re-wraps `wrapped` (wrapped for `key_ref` by this root key, perhaps
+    /// by an older version of it) under the root key's current version:
+    /// rotation of the root key ([`KeyRing::rewrap_all`](crate::KeyRing::rewrap_all)).
+    ///
+    /// The default unwraps and wraps again, so the material passes through
+    /// this process. A provider that can re-wrap inside itself (transit
+    /// `rewrap`, KMS `ReEncrypt`, an HSM's unwrap-and-wrap) overrides it so
+    /// that the material never leaves the provider.
+    fn rewrap(&self, key_ref: &KeyRef, wrapped: &WrappedKey) -> Result<WrappedKey, BackendError> {
+        let material = self.unwrap(key_ref, wrapped)?;
+        self.wrap(key_ref, &material)
+    }
 }
 
 impl<T: RootKey + ?Sized> RootKey for Arc<T> {
@@ -118,5 +135,9 @@ impl<T: RootKey + ?Sized> RootKey for Arc<T> {
         wrapped: &WrappedKey,
     ) -> Result<SecretBox<[u8; 32]>, BackendError> {
         (**self).unwrap(key_ref, wrapped)
+    }
+
+    fn rewrap(&self, key_ref: &KeyRef, wrapped: &WrappedKey) -> Result<WrappedKey, BackendError> {
+        (**self).rewrap(key_ref, wrapped)
     }
 }
