@@ -33,8 +33,8 @@ use crate::model::time::Timestamp;
 use crate::ring::backend::{BackendError, BackendErrorKind};
 use crate::ring::envelope::Envelope;
 use crate::ring::plaintext::Plaintext;
-use crate::ring::root::RootKey;
 use crate::ring::root::memory::MemoryRootKey;
+use crate::ring::root::{RingCall, RootKey};
 use crate::ring::source::{MaterialSource, OsRandom};
 use crate::ring::store::memory::MemoryKeyStore;
 use crate::ring::store::{KeyStore, StoredKey, StoredVersion};
@@ -566,7 +566,7 @@ impl KeyRing {
                     BackendErrorKind::Corrupt,
                     "usable key version has no wrapped material",
                 ))?;
-                let secret = self.root.unwrap(key_ref, wrapped)?;
+                let secret = self.root.unwrap(&RingCall::new(), key_ref, wrapped)?;
                 Ok(Some(Arc::new(KeyMaterial::from_secret(secret))))
             })
             .collect()
@@ -575,7 +575,9 @@ impl KeyRing {
     /// Fresh material for `key_ref`, wrapped: an `Enabled` primary version.
     fn new_version(&self, key_ref: KeyRef) -> Result<StoredVersion, Error> {
         let material = self.generate(&key_ref)?;
-        let wrapped = self.root.wrap(&key_ref, material.secret())?;
+        let wrapped = self
+            .root
+            .wrap(&RingCall::new(), &key_ref, material.secret())?;
         Ok(StoredVersion {
             metadata: KeyMetadata::new(
                 key_ref,

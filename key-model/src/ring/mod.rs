@@ -21,7 +21,7 @@ pub use envelope::{FORMAT_V1, MAX_PLAINTEXT_LEN, NONCE_LEN, TAG_LEN};
 pub use root::memory::MemoryRootKey;
 #[cfg(feature = "root-transit")]
 pub use root::transit::{TransitConfig, TransitRootKey};
-pub use root::{RootKey, WrappedKey};
+pub use root::{RingCall, RootKey, WrappedKey};
 /// The secret box and its accessors that [`RootKey`] implementations use
 /// (re-exported so that they need not depend on the same `secrecy`).
 pub use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox};

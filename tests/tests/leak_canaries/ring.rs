@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::support::{Outputs, capture_panic, capture_tracing, hex_lower, hex_upper};
 use key_model::ring::{
-    ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, RootKey, SecretBox, StoredKey,
+    ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, RingCall, RootKey, SecretBox, StoredKey,
     WrappedKey,
 };
 use key_model::sink::{
@@ -160,22 +160,16 @@ fn generated_keys_are_the_canaries_after_rotations() {
     all.dedup();
     assert_eq!(all.len(), issued.len() + 1);
 
-    // The root key is the root canary: the same seed's root key (a new
-    // instance) unwraps the stored material; a random root key does not.
-    let record = store.load(&recordings).unwrap().unwrap();
-    let v1 = &record.versions()[0];
-    let wrapped = v1.wrapped().unwrap();
-    let unwrapped = CanaryKeys::new(11)
-        .root_key()
-        .unwrap(v1.metadata().key_ref(), wrapped)
-        .unwrap();
-    assert_eq!(unwrapped.expose_secret(), issued[0].1.bytes());
-    assert!(
-        MemoryRootKey::generate()
-            .unwrap()
-            .unwrap(v1.metadata().key_ref(), wrapped)
-            .is_err()
-    );
+    // The root key is the root canary: a new ring over the same store with
+    // the same seed's root key (a new instance) unwraps the stored material
+    // and opens what the first ring sealed; with a random root key it
+    // cannot. (Only a ring can call a root key.)
+    let sealed = ring.encrypt(&acme, &recordings, b"probe", b"").unwrap();
+    let same_root = KeyRing::new(Arc::clone(&store), CanaryKeys::new(11).root_key());
+    let opened = same_root.decrypt(&acme, &sealed, b"").unwrap();
+    assert_eq!(opened.as_bytes(), b"probe");
+    let random_root = KeyRing::new(Arc::clone(&store), MemoryRootKey::generate().unwrap());
+    assert!(random_root.decrypt(&acme, &sealed, b"").is_err());
 
     // A ring without canaries generates random material.
     let spy = Arc::new(SpyRoot::new());
@@ -533,12 +527,18 @@ fn store_scan_would_show_a_leak() {
     impl RootKey for CopyingRoot {
         fn wrap(
             &self,
+            _: &RingCall,
             _: &KeyRef,
             material: &SecretBox<[u8; 32]>,
         ) -> Result<WrappedKey, BackendError> {
             Ok(WrappedKey::from_bytes(material.expose_secret().to_vec()))
         }
-        fn unwrap(&self, _: &KeyRef, w: &WrappedKey) -> Result<SecretBox<[u8; 32]>, BackendError> {
+        fn unwrap(
+            &self,
+            _: &RingCall,
+            _: &KeyRef,
+            w: &WrappedKey,
+        ) -> Result<SecretBox<[u8; 32]>, BackendError> {
             let bytes: [u8; 32] = w.as_bytes().try_into().map_err(|_| down())?;
             Ok(SecretBox::new(Box::new(bytes)))
         }
@@ -920,6 +920,61 @@ fn tracing_of_ring_operations_would_show_a_leak() {
 
 // ---- panics ----------------------------------------------------------------
 
+/// What the canary root key returns when the ring calls it: the error of an
+/// unwrap of bytes it never wrapped, and the payload wrapped under `key_ref`.
+/// A root key is callable by the ring alone (`RingCall`), so the probe is a
+/// root key of its own that makes those two calls while the ring calls it.
+struct RootProbe {
+    unwrapped: Mutex<Option<Result<SecretBox<[u8; 32]>, BackendError>>>,
+    wrapped: Mutex<Option<Result<WrappedKey, BackendError>>>,
+}
+
+impl RootProbe {
+    fn capture(canaries: &CanaryKeys, key_ref: &KeyRef, payload: &Canary) -> RootProbe {
+        struct Probing {
+            inner: MemoryRootKey,
+            key_ref: KeyRef,
+            payload: [u8; 32],
+            seen: Mutex<Option<RootProbe>>,
+        }
+        impl RootKey for Probing {
+            fn wrap(
+                &self,
+                call: &RingCall,
+                key_ref: &KeyRef,
+                material: &SecretBox<[u8; 32]>,
+            ) -> Result<WrappedKey, BackendError> {
+                let bogus = WrappedKey::from_bytes(vec![1; 73]);
+                let payload = SecretBox::new(Box::new(self.payload));
+                *self.seen.lock().unwrap() = Some(RootProbe {
+                    unwrapped: Mutex::new(Some(self.inner.unwrap(call, &self.key_ref, &bogus))),
+                    wrapped: Mutex::new(Some(self.inner.wrap(call, &self.key_ref, &payload))),
+                });
+                self.inner.wrap(call, key_ref, material)
+            }
+            fn unwrap(
+                &self,
+                call: &RingCall,
+                key_ref: &KeyRef,
+                wrapped: &WrappedKey,
+            ) -> Result<SecretBox<[u8; 32]>, BackendError> {
+                self.inner.unwrap(call, key_ref, wrapped)
+            }
+        }
+        let probing = Arc::new(Probing {
+            inner: canaries.root_key(),
+            key_ref: key_ref.clone(),
+            payload: *payload.bytes(),
+            seen: Mutex::new(None),
+        });
+        let ring = KeyRing::new(MemoryKeyStore::new(), Arc::clone(&probing));
+        ring.create_key(&scope("probe"), &name("probe", "audit-export"))
+            .unwrap();
+        let seen = probing.seen.lock().unwrap().take();
+        seen.expect("the ring called the root key")
+    }
+}
+
 /// The panic message of every ring function that returns an error, with
 /// the error unwrapped (`unwrap`, `expect`), and of `unwrap_err` on the
 /// successes (which prints the `Ok` value's `Debug`).
@@ -1007,12 +1062,12 @@ fn panic_messages_of_every_ring_function() {
     record("WrappedKey deserialize", &|| {
         serde_json::from_str::<WrappedKey>(r#""==""#).unwrap();
     });
+    // Only the ring can call a root key, so the canary root key's own
+    // error and its `Ok` value are captured by a root key the ring calls.
+    let probe = RootProbe::capture(&setup.canaries, &v1, &payload);
     record("RootKey::unwrap", &|| {
-        setup
-            .canaries
-            .root_key()
-            .unwrap(&v1, &WrappedKey::from_bytes(vec![1; 73]))
-            .unwrap();
+        let unwrapped = probe.unwrapped.lock().unwrap().take();
+        unwrapped.expect("captured once").unwrap();
     });
     record("EventEnvelope::new", &|| {
         EventEnvelope::new(
@@ -1101,8 +1156,8 @@ fn panic_messages_of_every_ring_function() {
         setup.store.load(&key).unwrap_err();
     });
     record("root wrap unwrap_err", &|| {
-        let secret = SecretBox::new(Box::new(*payload.bytes()));
-        setup.canaries.root_key().wrap(&v1, &secret).unwrap_err();
+        let wrapped = probe.wrapped.lock().unwrap().take();
+        wrapped.expect("captured once").unwrap_err();
     });
     record("panic formatting the ring", &|| {
         panic!("ring state: {ring:?}");

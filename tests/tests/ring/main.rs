@@ -13,4 +13,5 @@ mod errors;
 mod fail_closed;
 mod fuzz;
 mod lifecycle;
+mod root_conformance;
 mod support;

@@ -9,7 +9,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use key_model::ring::{
-    ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, RootKey, SecretBox, StoredKey,
+    ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, RingCall, RootKey, SecretBox, StoredKey,
     WrappedKey,
 };
 use key_model::{BackendError, KeyName, KeyRef, KeyRing, TenantScope};
@@ -71,6 +71,7 @@ impl SpyRoot {
 impl RootKey for SpyRoot {
     fn wrap(
         &self,
+        call: &RingCall,
         key_ref: &KeyRef,
         material: &SecretBox<[u8; 32]>,
     ) -> Result<WrappedKey, BackendError> {
@@ -78,11 +79,12 @@ impl RootKey for SpyRoot {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push((key_ref.clone(), *material.expose_secret()));
-        self.inner.wrap(key_ref, material)
+        self.inner.wrap(call, key_ref, material)
     }
 
     fn unwrap(
         &self,
+        call: &RingCall,
         key_ref: &KeyRef,
         wrapped: &WrappedKey,
     ) -> Result<SecretBox<[u8; 32]>, BackendError> {
@@ -90,7 +92,7 @@ impl RootKey for SpyRoot {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(key_ref.clone());
-        self.inner.unwrap(key_ref, wrapped)
+        self.inner.unwrap(call, key_ref, wrapped)
     }
 }
 

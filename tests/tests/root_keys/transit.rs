@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use key_model::ring::{KeyStore, TransitRootKey};
-use key_model::testing::{CanaryKeys, assert_no_leak, ring_with_canary_keys};
+use key_model::testing::{CanaryKeys, assert_no_leak, ring_with_canary_keys, root_key_conformance};
 use key_model::{BackendErrorKind, Error, KeyRing};
 use serde_json::json;
 
@@ -16,6 +16,12 @@ fn backend_kind<T: std::fmt::Debug>(result: Result<T, Error>) -> BackendErrorKin
         Err(Error::Backend(e)) => e.kind(),
         other => panic!("expected a backend error, got {other:?}"),
     }
+}
+
+#[test]
+fn passes_the_root_key_conformance_suite() {
+    let bao = OpenBao::shared();
+    root_key_conformance(&bao.root_key("conformance"));
 }
 
 #[test]

@@ -4,6 +4,7 @@
 use crate::error::Error;
 use crate::model::scope::TenantScope;
 use crate::ring::keyring::KeyRing;
+use crate::ring::root::RingCall;
 
 impl KeyRing {
     /// Re-wraps every stored version of every key of `scope`'s tenant under
@@ -37,7 +38,8 @@ impl KeyRing {
                 for version in &mut record.versions {
                     if let Some(wrapped) = &version.wrapped {
                         let key_ref = version.metadata.key_ref();
-                        version.wrapped = Some(ring.root.rewrap(key_ref, wrapped)?);
+                        version.wrapped =
+                            Some(ring.root.rewrap(&RingCall::new(), key_ref, wrapped)?);
                         count += 1;
                     }
                 }

@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::model::id::KeyRef;
 use crate::model::material::KeyMaterial;
 use crate::ring::backend::{BackendError, BackendErrorKind};
-use crate::ring::root::{RootKey, WrappedKey};
+use crate::ring::root::{RingCall, RootKey, WrappedKey};
 
 /// The format byte of material wrapped by [`MemoryRootKey`].
 const WRAP_FORMAT_V1: u8 = 0x01;
@@ -63,6 +63,7 @@ fn wrap_aad(key_ref: &KeyRef) -> Vec<u8> {
 impl RootKey for MemoryRootKey {
     fn wrap(
         &self,
+        _: &RingCall,
         key_ref: &KeyRef,
         material: &SecretBox<[u8; 32]>,
     ) -> Result<WrappedKey, BackendError> {
@@ -87,6 +88,7 @@ impl RootKey for MemoryRootKey {
 
     fn unwrap(
         &self,
+        _: &RingCall,
         key_ref: &KeyRef,
         wrapped: &WrappedKey,
     ) -> Result<SecretBox<[u8; 32]>, BackendError> {

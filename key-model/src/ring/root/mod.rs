@@ -81,6 +81,54 @@ impl<'de> serde::Deserialize<'de> for WrappedKey {
     }
 }
 
+/// Proof that key-model's key ring is making the call: every [`RootKey`]
+/// method takes one, and only key-model can create one.
+///
+/// A root key sees raw key material by design, so its methods must not be
+/// callable by the host that holds it: a host that kept an
+/// `Arc<MemoryRootKey>` it also gave the ring could otherwise unwrap any
+/// tenant's record from the store (a disabled version too, with no
+/// [`TenantScope`](crate::TenantScope) and no policy check), or wrap
+/// material of its choosing and plant it. With this parameter, implementing
+/// `RootKey` outside key-model works as before; calling it does not
+/// compile:
+///
+/// ```compile_fail,E0061
+/// use key_model::ring::{MemoryRootKey, RootKey, WrappedKey};
+///
+/// let root = MemoryRootKey::generate()?;
+/// let key_ref = "tenants/acme/keys/audit-export/versions/1".parse()?;
+/// root.unwrap(&key_ref, &WrappedKey::from_bytes(vec![0; 73]))?; // no RingCall to pass
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// ```compile_fail,E0423
+/// let call = key_model::ring::RingCall; // no public constructor
+/// ```
+///
+/// An implementation receives a `&RingCall` for the duration of one call
+/// and may pass it on to a root key it wraps, as the `Arc<T>` impl does; it
+/// is neither `Clone` nor `Copy`, so the borrow ends with the call. An
+/// implementation is trusted code (it sees the material): the audit lists
+/// every one (`root-key-impl`), see `docs/guarantees.md` (G1, G9).
+pub struct RingCall {
+    _private: (),
+}
+
+impl RingCall {
+    /// Only the key ring (and the canary kit's conformance suite) calls a
+    /// root key.
+    pub(crate) const fn new() -> RingCall {
+        RingCall { _private: () }
+    }
+}
+
+impl fmt::Debug for RingCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RingCall")
+    }
+}
+
 /// The root key that wraps key material at rest. Plug point for a KMS or an
 /// HSM.
 ///
@@ -90,11 +138,52 @@ impl<'de> serde::Deserialize<'de> for WrappedKey {
 /// workspace's audit, `cargo run -p key-model-audit -- .`, lists every
 /// implementation (`root-key-impl`) and every import that renames the trait
 /// (`rename`: after it, an `impl` need not name `RootKey`).
+///
+/// Every method takes a [`RingCall`], which only key-model can create:
+/// anyone can implement a root key, only the key ring can call one. An
+/// implementation that wraps another root key passes the `RingCall` on:
+///
+/// ```
+/// use key_model::ring::{MemoryRootKey, RingCall, RootKey, SecretBox, WrappedKey};
+/// use key_model::{BackendError, KeyRef};
+///
+/// /// Counts unwraps, and leaves the cryptography to the root key it wraps.
+/// struct Counting {
+///     inner: MemoryRootKey,
+///     unwraps: std::sync::atomic::AtomicUsize,
+/// }
+///
+/// impl RootKey for Counting {
+///     fn wrap(
+///         &self,
+///         call: &RingCall,
+///         key_ref: &KeyRef,
+///         material: &SecretBox<[u8; 32]>,
+///     ) -> Result<WrappedKey, BackendError> {
+///         self.inner.wrap(call, key_ref, material)
+///     }
+///
+///     fn unwrap(
+///         &self,
+///         call: &RingCall,
+///         key_ref: &KeyRef,
+///         wrapped: &WrappedKey,
+///     ) -> Result<SecretBox<[u8; 32]>, BackendError> {
+///         self.unwraps.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+///         self.inner.unwrap(call, key_ref, wrapped)
+///     }
+/// }
+///
+/// let root = Counting { inner: MemoryRootKey::generate()?, unwraps: Default::default() };
+/// let ring = key_model::KeyRing::new(key_model::ring::MemoryKeyStore::new(), root);
+/// # Ok::<(), key_model::Error>(())
+/// ```
 pub trait RootKey: Send + Sync {
     /// Wraps `material`, binding it to `key_ref` so that the wrapped bytes
     /// cannot be swapped with another version's.
     fn wrap(
         &self,
+        call: &RingCall,
         key_ref: &KeyRef,
         material: &SecretBox<[u8; 32]>,
     ) -> Result<WrappedKey, BackendError>;
@@ -102,6 +191,7 @@ pub trait RootKey: Send + Sync {
     /// Unwraps what [`RootKey::wrap`] produced for the same `key_ref`.
     fn unwrap(
         &self,
+        call: &RingCall,
         key_ref: &KeyRef,
         wrapped: &WrappedKey,
     ) -> Result<SecretBox<[u8; 32]>, BackendError>;
@@ -114,30 +204,42 @@ pub trait RootKey: Send + Sync {
     /// this process. A provider that can re-wrap inside itself (transit
     /// `rewrap`, KMS `ReEncrypt`, an HSM's unwrap-and-wrap) overrides it so
     /// that the material never leaves the provider.
-    fn rewrap(&self, key_ref: &KeyRef, wrapped: &WrappedKey) -> Result<WrappedKey, BackendError> {
-        let material = self.unwrap(key_ref, wrapped)?;
-        self.wrap(key_ref, &material)
+    fn rewrap(
+        &self,
+        call: &RingCall,
+        key_ref: &KeyRef,
+        wrapped: &WrappedKey,
+    ) -> Result<WrappedKey, BackendError> {
+        let material = self.unwrap(call, key_ref, wrapped)?;
+        self.wrap(call, key_ref, &material)
     }
 }
 
 impl<T: RootKey + ?Sized> RootKey for Arc<T> {
     fn wrap(
         &self,
+        call: &RingCall,
         key_ref: &KeyRef,
         material: &SecretBox<[u8; 32]>,
     ) -> Result<WrappedKey, BackendError> {
-        (**self).wrap(key_ref, material)
+        (**self).wrap(call, key_ref, material)
     }
 
     fn unwrap(
         &self,
+        call: &RingCall,
         key_ref: &KeyRef,
         wrapped: &WrappedKey,
     ) -> Result<SecretBox<[u8; 32]>, BackendError> {
-        (**self).unwrap(key_ref, wrapped)
+        (**self).unwrap(call, key_ref, wrapped)
     }
 
-    fn rewrap(&self, key_ref: &KeyRef, wrapped: &WrappedKey) -> Result<WrappedKey, BackendError> {
-        (**self).rewrap(key_ref, wrapped)
+    fn rewrap(
+        &self,
+        call: &RingCall,
+        key_ref: &KeyRef,
+        wrapped: &WrappedKey,
+    ) -> Result<WrappedKey, BackendError> {
+        (**self).rewrap(call, key_ref, wrapped)
     }
 }

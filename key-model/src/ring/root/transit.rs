@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 use crate::model::id::KeyRef;
 use crate::ring::backend::{BackendError, BackendErrorKind};
 use crate::ring::root::http::{HttpClient, Reply};
-use crate::ring::root::{RootKey, WrappedKey};
+use crate::ring::root::{RingCall, RootKey, WrappedKey};
 
 /// How long one request to the transit engine may take.
 const TIMEOUT: Duration = Duration::from_secs(5);
@@ -262,6 +262,7 @@ fn ciphertext_request(key_ref: &KeyRef, wrapped: &WrappedKey) -> Result<Vec<u8>,
 impl RootKey for TransitRootKey {
     fn wrap(
         &self,
+        _call: &RingCall,
         key_ref: &KeyRef,
         material: &SecretBox<[u8; 32]>,
     ) -> Result<WrappedKey, BackendError> {
@@ -280,6 +281,7 @@ impl RootKey for TransitRootKey {
 
     fn unwrap(
         &self,
+        _call: &RingCall,
         key_ref: &KeyRef,
         wrapped: &WrappedKey,
     ) -> Result<SecretBox<[u8; 32]>, BackendError> {
@@ -303,7 +305,12 @@ impl RootKey for TransitRootKey {
         Ok(secret)
     }
 
-    fn rewrap(&self, key_ref: &KeyRef, wrapped: &WrappedKey) -> Result<WrappedKey, BackendError> {
+    fn rewrap(
+        &self,
+        _call: &RingCall,
+        key_ref: &KeyRef,
+        wrapped: &WrappedKey,
+    ) -> Result<WrappedKey, BackendError> {
         let body = ciphertext_request(key_ref, wrapped)?;
         let reply = self.call("rewrap", &body)?;
         let answer: Answer<Ciphertext<'_>> = parse(&reply)?;
