@@ -30,7 +30,9 @@ fn measure<R: RootKey + 'static>(root: &Arc<R>) -> Vec<Duration> {
     let name: KeyName = "tenants/acme/keys/orders".parse().expect("valid name");
     let ring = KeyRing::new(Arc::clone(&store), Arc::clone(root));
     ring.create_key(&scope(), &name).expect("key created");
-    let sealed = ring.encrypt(&scope(), &name, &[7; 64], b"").expect("sealed");
+    let sealed = ring
+        .encrypt(&scope(), &name, &[7; 64], b"")
+        .expect("sealed");
     let mut times: Vec<Duration> = (0..SAMPLES)
         .map(|_| {
             let cold = KeyRing::new(Arc::clone(&store), Arc::clone(root));
@@ -56,7 +58,10 @@ fn report(label: &str, times: &[Duration]) {
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing
     // useful either: this program always runs the whole measurement.
-    report("memory", &measure(&Arc::new(MemoryRootKey::generate().expect("random"))));
+    report(
+        "memory",
+        &measure(&Arc::new(MemoryRootKey::generate().expect("random"))),
+    );
     let bao = servers::openbao::OpenBao::start();
     report("transit", &measure(&Arc::new(bao.root_key("bench"))));
 }

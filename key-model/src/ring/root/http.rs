@@ -1,4 +1,5 @@
-//! The blocking HTTP client of the HTTP root keys (transit, AWS KMS): one
+//! The blocking HTTP client of the HTTP root keys (transit today; the AWS
+//! KMS root key will share it): one
 //! `POST` of a JSON body, the status and the body back, every failure a
 //! [`BackendError`] with a fixed text.
 //!

@@ -11,7 +11,7 @@ use secrecy::SecretBox;
 use crate::model::id::KeyRef;
 use crate::ring::backend::BackendError;
 
-#[cfg(any(feature = "root-transit", feature = "root-aws-kms"))]
+#[cfg(feature = "root-transit")]
 pub(crate) mod http;
 pub(crate) mod memory;
 #[cfg(feature = "root-transit")]
