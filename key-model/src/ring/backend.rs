@@ -20,6 +20,12 @@ pub enum BackendErrorKind {
     /// credentials lack access. The ring fails closed; re-enabling the key
     /// at the provider restores service.
     Refused,
+    /// A compare-and-swap write was refused: the record changed since it
+    /// was read (another process or instance wrote it), or a record that
+    /// should have been created exists already. Nothing was written. The
+    /// key ring reloads and retries its change a few times, then returns
+    /// this error to its caller.
+    Conflict,
 }
 
 /// An error from a [`KeyStore`](crate::ring::KeyStore) or a [`RootKey`](crate::ring::RootKey).
@@ -58,6 +64,7 @@ impl fmt::Display for BackendError {
             BackendErrorKind::Corrupt => "stored key record is corrupt",
             BackendErrorKind::Unwrap => "the root key could not unwrap key material",
             BackendErrorKind::Refused => "the root key provider refused the operation",
+            BackendErrorKind::Conflict => "the key record changed concurrently",
         };
         write!(f, "{what}: {}", self.detail)
     }

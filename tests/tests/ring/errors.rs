@@ -60,11 +60,14 @@ fn no_ring_error_carries_key_material_or_plaintext() {
     errors.push(ring.enable(&acme, &v1).unwrap_err());
     errors.push(ring.create_key(&acme, &key).unwrap_err());
     // Backend failures: a record whose wrapped material was swapped.
-    let record = store.load(&key).unwrap().unwrap();
+    let (record, revision) = store.load(&key).unwrap().unwrap();
     let mut json = serde_json::to_value(&record).unwrap();
     json["versions"][1]["wrapped"] = serde_json::json!("AAAAAAAA");
     store
-        .save(&serde_json::from_value::<StoredKey>(json).unwrap())
+        .save(
+            &serde_json::from_value::<StoredKey>(json).unwrap(),
+            Some(revision),
+        )
         .unwrap();
     let fresh = KeyRing::new(Arc::clone(&store), Arc::clone(&root));
     errors.push(fresh.encrypt(&acme, &key, PLAINTEXT, b"").unwrap_err());

@@ -38,7 +38,7 @@ pub(crate) fn shared_store() -> Arc<MemoryKeyStore> {
 /// and `b` (indices) swapped: what an attacker with write access to the
 /// store can do.
 pub(crate) fn swap_wrapped(store: &dyn KeyStore, name: &KeyName, a: usize, b: usize) {
-    let record = store
+    let (record, revision) = store
         .load(name)
         .expect("store answers")
         .expect("key exists");
@@ -49,5 +49,5 @@ pub(crate) fn swap_wrapped(store: &dyn KeyStore, name: &KeyName, a: usize, b: us
     versions[a]["wrapped"] = wb;
     versions[b]["wrapped"] = wa;
     let swapped: StoredKey = serde_json::from_value(json).expect("record deserializes");
-    store.save(&swapped).expect("store saves");
+    store.save(&swapped, Some(revision)).expect("store saves");
 }

@@ -34,7 +34,7 @@ fn round_trip_through_a_cold_ring() {
     let sealed = warm.encrypt(&acme, &orders, b"row 1", b"ctx").unwrap();
 
     // What the store holds is a transit ciphertext, not the material.
-    let record = store.load(&orders).unwrap().unwrap();
+    let record = store.load(&orders).unwrap().unwrap().0;
     let wrapped = record.versions()[0].wrapped().unwrap().as_bytes();
     assert!(wrapped.starts_with(b"vault:v1:"), "{wrapped:?}");
 
@@ -173,7 +173,7 @@ fn rotation_rewraps_many_keys_and_retires_the_old_version() {
         }
     }
     // One wrapped record kept from before the rotation, to show retirement.
-    let before = store.load(&name("acme", "k0")).unwrap().unwrap();
+    let before = store.load(&name("acme", "k0")).unwrap().unwrap().0;
 
     bao.admin("POST", "transit/keys/rotation/rotate", &json!({}));
     let mut rewrapped = 0;
@@ -198,7 +198,8 @@ fn rotation_rewraps_many_keys_and_retires_the_old_version() {
             let record = store
                 .load(&name(tenant, &format!("k{i}")))
                 .unwrap()
-                .unwrap();
+                .unwrap()
+                .0;
             let wrapped = record.versions()[0].wrapped().unwrap().as_bytes();
             assert!(wrapped.starts_with(b"vault:v2:"), "{tenant}/k{i}");
         }
@@ -214,7 +215,7 @@ fn rotation_rewraps_many_keys_and_retires_the_old_version() {
 
     // Version 1 is retired: what it wrapped no longer unwraps.
     let old_store = shared_store();
-    old_store.save(&before).unwrap();
+    old_store.save(&before, None).unwrap();
     let old = KeyRing::new(
         Arc::clone(&old_store),
         TransitRootKey::connect(bao.config("rotation")).unwrap(),
