@@ -64,4 +64,6 @@ fn main() {
     );
     let bao = servers::openbao::OpenBao::start();
     report("transit", &measure(&Arc::new(bao.root_key("bench"))));
+    let token = servers::softhsm::Token::shared();
+    report("pkcs11", &measure(&Arc::new(token.root_key("bench"))));
 }

@@ -20,6 +20,8 @@ pub(crate) mod store;
 
 pub use envelope::{FORMAT_V1, MAX_PLAINTEXT_LEN, NONCE_LEN, TAG_LEN};
 pub use root::memory::MemoryRootKey;
+#[cfg(feature = "root-pkcs11")]
+pub use root::pkcs11::{Pkcs11Config, Pkcs11RootKey};
 #[cfg(feature = "root-transit")]
 pub use root::transit::{TransitConfig, TransitRootKey};
 pub use root::{RingCall, RootKey, WrappedKey};

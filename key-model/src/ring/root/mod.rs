@@ -14,6 +14,8 @@ use crate::ring::backend::BackendError;
 #[cfg(feature = "root-transit")]
 pub(crate) mod http;
 pub(crate) mod memory;
+#[cfg(feature = "root-pkcs11")]
+pub(crate) mod pkcs11;
 #[cfg(feature = "root-transit")]
 pub(crate) mod transit;
 

@@ -9,6 +9,7 @@
 //! on `PATH`.
 
 pub(crate) mod openbao;
+pub(crate) mod softhsm;
 
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::PathBuf;
