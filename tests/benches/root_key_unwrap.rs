@@ -66,4 +66,6 @@ fn main() {
     report("transit", &measure(&Arc::new(bao.root_key("bench"))));
     let token = servers::softhsm::Token::shared();
     report("pkcs11", &measure(&Arc::new(token.root_key("bench"))));
+    let kms = servers::localstack::LocalStack::start();
+    report("aws-kms", &measure(&Arc::new(kms.root_key().0)));
 }

@@ -19,6 +19,8 @@ pub(crate) mod source;
 pub(crate) mod store;
 
 pub use envelope::{FORMAT_V1, MAX_PLAINTEXT_LEN, NONCE_LEN, TAG_LEN};
+#[cfg(feature = "root-aws-kms")]
+pub use root::aws_kms::{AwsKmsConfig, AwsKmsRootKey};
 pub use root::memory::MemoryRootKey;
 #[cfg(feature = "root-pkcs11")]
 pub use root::pkcs11::{Pkcs11Config, Pkcs11RootKey};

@@ -1,6 +1,7 @@
 //! Root keys held by a real KMS or HSM, each tested against a real server
 //! that the tests start themselves (`servers`): OpenBao's transit engine
-//! (`transit`) and a SoftHSM2 token (`pkcs11`). For each provider: a round trip through a cold ring, the key
+//! (`transit`), a SoftHSM2 token (`pkcs11`) and LocalStack's KMS
+//! (`aws_kms`). For each provider: a round trip through a cold ring, the key
 //! reference bound to the wrapped bytes, fail-closed behaviour when the
 //! provider disables the key or cannot be reached (and service restored
 //! when it is re-enabled), rotation of the root key over a store of many
@@ -9,6 +10,7 @@
 //! Run all of it with `cargo test -p key-model-tests --test root_keys`
 //! after `bash scripts/install-test-deps.sh`.
 
+mod aws_kms;
 mod pkcs11;
 mod servers;
 mod transit;

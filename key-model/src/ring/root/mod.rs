@@ -11,7 +11,9 @@ use secrecy::SecretBox;
 use crate::model::id::KeyRef;
 use crate::ring::backend::BackendError;
 
-#[cfg(feature = "root-transit")]
+#[cfg(feature = "root-aws-kms")]
+pub(crate) mod aws_kms;
+#[cfg(any(feature = "root-transit", feature = "root-aws-kms"))]
 pub(crate) mod http;
 pub(crate) mod memory;
 #[cfg(feature = "root-pkcs11")]

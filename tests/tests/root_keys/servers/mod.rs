@@ -8,6 +8,7 @@
 //! (`$KEY_MODEL_TEST_DEPS`, default `~/.cache/key-model-test-deps`), then
 //! on `PATH`.
 
+pub(crate) mod localstack;
 pub(crate) mod openbao;
 pub(crate) mod softhsm;
 
