@@ -301,3 +301,52 @@ fn no_token_or_key_material_in_any_error_or_debug() {
         ]
     );
 }
+
+/// The bound on material a ring already holds when the provider disables
+/// the root key, measured: the ring's cache lifetime does not end it. After
+/// the lifetime the ring asks the store for the key's revision, not the
+/// provider, and keeps (or, on a reload, reuses) the unwrapped material; a
+/// zero lifetime changes nothing. A new version cannot be made (it must be
+/// wrapped), and the primary cannot be disabled, so what ends it is a new
+/// ring: a restart of the process.
+#[test]
+fn cached_material_outlives_a_provider_disable_until_the_store_says_otherwise() {
+    let bao = OpenBao::shared();
+    let store = shared_store();
+    let warm = KeyRing::new(Arc::clone(&store), bao.root_key("cache-bound"))
+        .with_cache_ttl(std::time::Duration::ZERO);
+    let (acme, orders) = (scope("acme"), name("acme", "orders"));
+    warm.create_key(&acme, &orders).unwrap();
+    let sealed = warm.encrypt(&acme, &orders, b"row", b"").unwrap();
+
+    bao.admin("DELETE", "transit/keys/cache-bound/soft-delete", &json!({}));
+    // Zero cache lifetime: every call asks the store, which has not moved.
+    assert_eq!(
+        warm.decrypt(&acme, &sealed, b"").unwrap().as_bytes(),
+        b"row"
+    );
+    // A new version must be wrapped: the provider refuses, nothing changes,
+    // and the cached version 1 stays in use.
+    assert_eq!(
+        backend_kind(warm.rotate(&acme, &orders)),
+        BackendErrorKind::Refused
+    );
+    assert_eq!(
+        warm.decrypt(&acme, &sealed, b"").unwrap().as_bytes(),
+        b"row"
+    );
+    // A new ring over the same store (a restart) ends it: it must unwrap.
+    let restarted = KeyRing::new(
+        Arc::clone(&store),
+        TransitRootKey::connect(bao.config("cache-bound")).unwrap(),
+    );
+    assert_eq!(
+        backend_kind(restarted.decrypt(&acme, &sealed, b"")),
+        BackendErrorKind::Refused
+    );
+    bao.admin(
+        "POST",
+        "transit/keys/cache-bound/soft-delete-restore",
+        &json!({}),
+    );
+}
