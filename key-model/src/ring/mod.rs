@@ -21,6 +21,8 @@ pub(crate) mod store;
 pub use envelope::{FORMAT_V1, MAX_PLAINTEXT_LEN, NONCE_LEN, TAG_LEN};
 #[cfg(feature = "root-aws-kms")]
 pub use root::aws_kms::{AwsKmsConfig, AwsKmsRootKey};
+#[cfg(unix)]
+pub use root::file::FileRootKey;
 pub use root::memory::MemoryRootKey;
 #[cfg(feature = "root-pkcs11")]
 pub use root::pkcs11::{Pkcs11Config, Pkcs11RootKey};
@@ -31,4 +33,6 @@ pub use root::{RingCall, RootKey, WrappedKey};
 /// (re-exported so that they need not depend on the same `secrecy`).
 pub use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox};
 pub use store::memory::MemoryKeyStore;
+#[cfg(feature = "store-sqlite")]
+pub use store::sqlite::SqliteKeyStore;
 pub use store::{KeyStore, Revision, StoredKey, StoredVersion};

@@ -1,5 +1,6 @@
 //! The root key plug point: what wraps key material at rest. One file per
-//! backend beside this one (`memory.rs` today; a KMS or an HSM next).
+//! backend beside this one (`memory.rs`, `file.rs`; a KMS or an HSM next),
+//! and the wrapping the two local ones share (`xchacha.rs`).
 
 use core::fmt;
 use std::sync::Arc;
@@ -14,6 +15,10 @@ use crate::ring::backend::BackendError;
 
 #[cfg(feature = "root-aws-kms")]
 pub(crate) mod aws_kms;
+// Unix only: the file's mode is what keeps the key private, and only Unix
+// lets the crate check it.
+#[cfg(unix)]
+pub(crate) mod file;
 #[cfg(any(feature = "root-transit", feature = "root-aws-kms"))]
 pub(crate) mod http;
 pub(crate) mod memory;
@@ -21,6 +26,7 @@ pub(crate) mod memory;
 pub(crate) mod pkcs11;
 #[cfg(feature = "root-transit")]
 pub(crate) mod transit;
+mod xchacha;
 
 /// Key material wrapped (encrypted) by a [`RootKey`]: safe to store, useless
 /// without the root key. Serde writes it as unpadded base64url; `Debug`
