@@ -90,6 +90,9 @@ pub enum ErrorCode {
     /// `backend_unsupported_format`: the store or key file was written in a
     /// format this version does not read; nothing was changed.
     BackendUnsupportedFormat,
+    /// `backend_refused`: the root key's provider (a KMS, an HSM) refused
+    /// the operation (key disabled or deleted there, or no access).
+    BackendRefused,
     /// `sink_io`: a sink's underlying writer failed.
     SinkIo,
     /// `sink_serialization`: a sink could not serialize the value's shape.
@@ -122,6 +125,7 @@ impl ErrorCode {
         ErrorCode::BackendUnwrapFailed,
         ErrorCode::BackendConflict,
         ErrorCode::BackendUnsupportedFormat,
+        ErrorCode::BackendRefused,
         ErrorCode::SinkIo,
         ErrorCode::SinkSerialization,
         ErrorCode::InvalidEventType,
@@ -154,6 +158,7 @@ impl ErrorCode {
             ErrorCode::BackendUnwrapFailed => "backend_unwrap_failed",
             ErrorCode::BackendConflict => "backend_conflict",
             ErrorCode::BackendUnsupportedFormat => "backend_unsupported_format",
+            ErrorCode::BackendRefused => "backend_refused",
             ErrorCode::SinkIo => "sink_io",
             ErrorCode::SinkSerialization => "sink_serialization",
             ErrorCode::InvalidEventType => "invalid_event_type",
@@ -188,6 +193,7 @@ impl ErrorCode {
             ErrorCode::BackendUnwrapFailed => "the root key could not unwrap key material",
             ErrorCode::BackendConflict => "the key changed concurrently: retry",
             ErrorCode::BackendUnsupportedFormat => "the key store's format is not supported",
+            ErrorCode::BackendRefused => "the root key's provider refused the operation",
             ErrorCode::SinkIo => "writing the output failed",
             ErrorCode::SinkSerialization => "the value could not be serialized",
             ErrorCode::InvalidEventType => "the event type is invalid",
@@ -241,6 +247,7 @@ mod tests {
             ErrorCode::BackendUnsupportedFormat,
             "backend_unsupported_format",
         ),
+        (ErrorCode::BackendRefused, "backend_refused"),
         (ErrorCode::SinkIo, "sink_io"),
         (ErrorCode::SinkSerialization, "sink_serialization"),
         (ErrorCode::InvalidEventType, "invalid_event_type"),
@@ -262,7 +269,7 @@ mod tests {
 
     #[test]
     fn all_lists_every_code_once() {
-        let mut seen = [0usize; 23];
+        let mut seen = [0usize; 24];
         for code in ErrorCode::ALL {
             // No wildcard: a new code does not compile until it is counted
             // here, and then must be in `ALL` (and so in the pinned table).
@@ -287,13 +294,14 @@ mod tests {
                 ErrorCode::BackendUnwrapFailed => 17,
                 ErrorCode::BackendConflict => 21,
                 ErrorCode::BackendUnsupportedFormat => 22,
+                ErrorCode::BackendRefused => 23,
                 ErrorCode::SinkIo => 18,
                 ErrorCode::SinkSerialization => 19,
                 ErrorCode::InvalidEventType => 20,
             };
             seen[i] += 1;
         }
-        assert_eq!(seen, [1; 23]);
+        assert_eq!(seen, [1; 24]);
     }
 
     #[test]

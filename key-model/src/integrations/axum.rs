@@ -226,7 +226,9 @@ const fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::VersionsExhausted
         | ErrorCode::BackendConflict => StatusCode::CONFLICT,
         ErrorCode::PlaintextTooLong => StatusCode::PAYLOAD_TOO_LARGE,
-        ErrorCode::BackendUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::BackendUnavailable | ErrorCode::BackendRefused => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
         ErrorCode::RandomSourceFailed
         | ErrorCode::BackendCorrupt
         | ErrorCode::BackendUnwrapFailed

@@ -98,6 +98,10 @@ fn every_error_maps_to_its_code() {
             BackendError::new(BackendErrorKind::UnsupportedFormat, "schema 9").into(),
             ErrorCode::BackendUnsupportedFormat,
         ),
+        (
+            BackendError::new(BackendErrorKind::Refused, "key disabled at the KMS").into(),
+            ErrorCode::BackendRefused,
+        ),
     ];
     for (err, code) in &cases {
         assert_eq!(err.code(), *code, "{err}");
