@@ -116,15 +116,12 @@ install_localstack() {
         return 0
     fi
     local python
+    # No interpreter is built or downloaded here: `pyenv install` would fetch
+    # its sources from outside the package registries, which this project
+    # never contacts. The project's machines ship 3.12 and 3.13 under pyenv.
     if ! python="$(find_python 12)"; then
-        if command -v pyenv >/dev/null 2>&1; then
-            log "localstack: no Python 3.12+; building one with pyenv"
-            pyenv install -s 3.12
-            python="$(find_python 12)"
-        else
-            log "localstack: needs Python 3.12 or newer (python3.12 on PATH, or pyenv)"
-            return 1
-        fi
+        log "localstack: needs Python 3.12 or newer (python3.12 on PATH, or under pyenv)"
+        return 1
     fi
     log "localstack: installing into $venv with $python"
     rm -rf "$venv"
