@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the servers and tools that the test suite starts itself, each only
+# if it is missing: safe to run again, and a no-op on a machine that has them
+# all. One function per tool; add yours beside the others and call it at the
+# end.
+#
+# Debian or Ubuntu (apt-get), as root. .ci/run calls it before the tests.
+set -euo pipefail
+
+# apt-get update once, and only when something is missing.
+apt_updated=false
+apt_install() {
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "install-test-deps: missing $*; run this script as root, or: apt-get install -y $*" >&2
+        exit 1
+    fi
+    if ! command -v apt-get >/dev/null; then
+        echo "install-test-deps: missing $*, and this is not a Debian-like system: install it by hand" >&2
+        exit 1
+    fi
+    if [[ $apt_updated == false ]]; then
+        apt-get update -q
+        apt_updated=true
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
+}
+
+# Debian's Chromium: the reference service's browser tests and its
+# `evidence` command drive it headless (service/src/evidence/browser.rs)
+# to render every portal page and /api/docs and to take the screenshots.
+install_chromium() {
+    if [[ -x /usr/bin/chromium ]]; then
+        return 0
+    fi
+    echo "install-test-deps: installing chromium"
+    apt_install chromium
+}
+
+install_chromium
