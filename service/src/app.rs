@@ -97,7 +97,11 @@ impl App {
 
     /// Encrypts `recording` under the tenant's recording key, bound to a
     /// new session id, stores it and its record, and audits the upload.
-    pub fn upload(&self, scope: &TenantScope, recording: &[u8]) -> Result<SshSessionRecord, Problem> {
+    pub fn upload(
+        &self,
+        scope: &TenantScope,
+        recording: &[u8],
+    ) -> Result<SshSessionRecord, Problem> {
         self.upload_at(scope, recording, Timestamp::now())
     }
 
@@ -110,9 +114,12 @@ impl App {
     ) -> Result<SshSessionRecord, Problem> {
         let tenant = scope.tenant();
         let session_id = format!("sess_{}", random_text(12));
-        let envelope =
-            self.ring
-                .encrypt(scope, &recording_key(tenant), recording, session_id.as_bytes())?;
+        let envelope = self.ring.encrypt(
+            scope,
+            &recording_key(tenant),
+            recording,
+            session_id.as_bytes(),
+        )?;
         let record = SshSessionRecord {
             session_id,
             tenant: tenant.clone(),
@@ -134,7 +141,11 @@ impl App {
     }
 
     /// The tenant's record `session_id` (another tenant's is not found).
-    pub fn session(&self, scope: &TenantScope, session_id: &str) -> Result<SshSessionRecord, Problem> {
+    pub fn session(
+        &self,
+        scope: &TenantScope,
+        session_id: &str,
+    ) -> Result<SshSessionRecord, Problem> {
         if !crate::records::is_session_id(session_id) {
             return Err(Problem::INVALID_IDENTIFIER);
         }
@@ -151,7 +162,8 @@ impl App {
             .records
             .recording(&record)
             .map_err(|_| self.internal("records: read recording"))?;
-        let envelope = Envelope::from_bytes(&bytes).map_err(|_| self.internal("records: envelope"))?;
+        let envelope =
+            Envelope::from_bytes(&bytes).map_err(|_| self.internal("records: envelope"))?;
         let plaintext = self
             .ring
             .decrypt(scope, &envelope, record.session_id.as_bytes())?;

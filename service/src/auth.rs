@@ -69,7 +69,10 @@ impl IntoResponse for SignInFirst {
 impl FromRequestParts<SharedApp> for PortalTenant {
     type Rejection = SignInFirst;
 
-    async fn from_request_parts(parts: &mut Parts, app: &SharedApp) -> Result<PortalTenant, SignInFirst> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &SharedApp,
+    ) -> Result<PortalTenant, SignInFirst> {
         let tenant = session_cookie(parts)
             .and_then(|cookie| app.session_tenant(cookie))
             .ok_or(SignInFirst)?;

@@ -68,7 +68,11 @@ pub fn parse(args: &[String]) -> Result<Cli, String> {
                         let v = args.next().ok_or("--listen needs an address")?;
                         listen = Some(v.parse().map_err(|_| "--listen: not an IP:PORT address")?);
                     }
-                    "--data-dir" => data_dir = Some(PathBuf::from(args.next().ok_or("--data-dir needs a directory")?)),
+                    "--data-dir" => {
+                        data_dir = Some(PathBuf::from(
+                            args.next().ok_or("--data-dir needs a directory")?,
+                        ))
+                    }
                     "--demo" => demo = true,
                     _ => return Err("serve: unknown argument".into()),
                 }
@@ -85,19 +89,25 @@ pub fn parse(args: &[String]) -> Result<Cli, String> {
             }
             let data_dir = PathBuf::from(args.next().ok_or("--data-dir needs a directory")?);
             let verb = args.next().ok_or("operator needs a command")?;
-            let arg = args.next().ok_or("the operator command needs an argument")?;
+            let arg = args
+                .next()
+                .ok_or("the operator command needs an argument")?;
             if args.next().is_some() {
                 return Err("operator: too many arguments".into());
             }
             let parse_err = |what: &str| format!("{verb}: the argument is not a valid {what}");
             let command = match verb {
-                "add-tenant" => Command::AddTenant(arg.parse().map_err(|_| parse_err("tenant id"))?),
+                "add-tenant" => {
+                    Command::AddTenant(arg.parse().map_err(|_| parse_err("tenant id"))?)
+                }
                 "list" => Command::List(arg.parse().map_err(|_| parse_err("tenant id"))?),
                 "create" => Command::Create(arg.parse().map_err(|_| parse_err("key name"))?),
                 "rotate" => Command::Rotate(arg.parse().map_err(|_| parse_err("key name"))?),
                 "disable" => Command::Disable(arg.parse().map_err(|_| parse_err("key reference"))?),
                 "enable" => Command::Enable(arg.parse().map_err(|_| parse_err("key reference"))?),
-                "schedule-destruction" => Command::ScheduleDestruction(arg.parse().map_err(|_| parse_err("key reference"))?),
+                "schedule-destruction" => Command::ScheduleDestruction(
+                    arg.parse().map_err(|_| parse_err("key reference"))?,
+                ),
                 "restore" => Command::Restore(arg.parse().map_err(|_| parse_err("key reference"))?),
                 "destroy" => Command::Destroy(arg.parse().map_err(|_| parse_err("key reference"))?),
                 _ => return Err("operator: unknown command".into()),
@@ -127,17 +137,40 @@ mod tests {
     fn parses_each_subcommand_and_rejects_the_rest() {
         assert_eq!(
             parse(&args("serve --listen 127.0.0.1:8080 --data-dir d --demo")),
-            Ok(Cli::Serve { listen: "127.0.0.1:8080".parse().unwrap(), data_dir: "d".into(), demo: true })
+            Ok(Cli::Serve {
+                listen: "127.0.0.1:8080".parse().unwrap(),
+                data_dir: "d".into(),
+                demo: true
+            })
         );
         assert!(matches!(
-            parse(&args("operator --data-dir d disable tenants/acme/keys/k/versions/1")),
-            Ok(Cli::Operator { command: Command::Disable(_), .. })
+            parse(&args(
+                "operator --data-dir d disable tenants/acme/keys/k/versions/1"
+            )),
+            Ok(Cli::Operator {
+                command: Command::Disable(_),
+                ..
+            })
         ));
-        assert_eq!(parse(&args("evidence out")), Ok(Cli::Evidence { out_dir: "out".into() }));
-        for bad in ["serve --listen nowhere --data-dir d", "serve --data-dir d", "operator disable x",
-                    "operator --data-dir d disable tenants/acme/keys/k/versions/01", "frobnicate", "evidence"] {
+        assert_eq!(
+            parse(&args("evidence out")),
+            Ok(Cli::Evidence {
+                out_dir: "out".into()
+            })
+        );
+        for bad in [
+            "serve --listen nowhere --data-dir d",
+            "serve --data-dir d",
+            "operator disable x",
+            "operator --data-dir d disable tenants/acme/keys/k/versions/01",
+            "frobnicate",
+            "evidence",
+        ] {
             let err = parse(&args(bad)).unwrap_err();
-            assert!(!err.contains("nowhere") && !err.contains("versions/01"), "{bad}: {err}");
+            assert!(
+                !err.contains("nowhere") && !err.contains("versions/01"),
+                "{bad}: {err}"
+            );
         }
     }
 }

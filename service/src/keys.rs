@@ -41,9 +41,12 @@ pub fn canary_ring(dir: &Path, canaries: &CanaryKeys) -> Result<KeyRing, Backend
     ))
 }
 
-const UNAVAILABLE: BackendError =
-    BackendError::new(BackendErrorKind::Unavailable, "the key file cannot be read or written");
-const CORRUPT: BackendError = BackendError::new(BackendErrorKind::Corrupt, "the key file is corrupt");
+const UNAVAILABLE: BackendError = BackendError::new(
+    BackendErrorKind::Unavailable,
+    "the key file cannot be read or written",
+);
+const CORRUPT: BackendError =
+    BackendError::new(BackendErrorKind::Corrupt, "the key file is corrupt");
 
 /// Every key's stored record in one JSON file, rewritten whole (through a
 /// temporary file and a rename) on each change.
@@ -62,7 +65,10 @@ impl FileKeyStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(_) => return Err(UNAVAILABLE),
         };
-        let keys = keys.into_iter().map(|k| (k.name().to_string(), k)).collect();
+        let keys = keys
+            .into_iter()
+            .map(|k| (k.name().to_string(), k))
+            .collect();
         Ok(FileKeyStore {
             path,
             keys: Mutex::new(keys),

@@ -30,7 +30,11 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli {
         Cli::Help => print!("{}", cli::USAGE),
-        Cli::Serve { listen, data_dir, demo: with_demo } => {
+        Cli::Serve {
+            listen,
+            data_dir,
+            demo: with_demo,
+        } => {
             std::fs::create_dir_all(&data_dir).map_err(|e| format!("data dir: {e}"))?;
             let ring = keys::open_ring(&data_dir).map_err(|e| e.to_string())?;
             let records = Records::open(&data_dir).map_err(|e| format!("records: {e}"))?;
@@ -44,15 +48,24 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 .enable_io()
                 .build()
                 .map_err(|e| e.to_string())?;
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind(listen).await?;
-                println!("serving on http://{}/ (portal: /portal, API docs: /api/docs)", listener.local_addr()?);
-                server::serve(listener, std::sync::Arc::new(app), axum::Router::new(), async {
-                    let _ = tokio::signal::ctrl_c().await;
+            runtime
+                .block_on(async move {
+                    let listener = tokio::net::TcpListener::bind(listen).await?;
+                    println!(
+                        "serving on http://{}/ (portal: /portal, API docs: /api/docs)",
+                        listener.local_addr()?
+                    );
+                    server::serve(
+                        listener,
+                        std::sync::Arc::new(app),
+                        axum::Router::new(),
+                        async {
+                            let _ = tokio::signal::ctrl_c().await;
+                        },
+                    )
+                    .await
                 })
-                .await
-            })
-            .map_err(|e| format!("serve: {e}"))?;
+                .map_err(|e| format!("serve: {e}"))?;
         }
         Cli::Operator { data_dir, command } => {
             let ring = keys::open_ring(&data_dir).map_err(|e| e.to_string())?;

@@ -34,38 +34,59 @@ pub enum Command {
 /// Runs `command`; returns the lines to print. Errors are key-model's
 /// messages, which never carry key material (G8).
 pub fn run(ring: &KeyRing, records: &Records, command: &Command) -> Result<Vec<String>, String> {
-    let audited = |tenant: &TenantId, action, metadata: KeyMetadata| -> Result<Vec<String>, String> {
-        records
-            .audit(tenant, AuditEvent {
-                action,
-                actor: Actor::Platform,
-                key_ref: Some(metadata.key_ref().clone()),
-                session_id: None,
-            })
-            .map_err(|e| format!("audit log: {e}"))?;
-        Ok(vec![describe(&metadata)])
-    };
+    let audited =
+        |tenant: &TenantId, action, metadata: KeyMetadata| -> Result<Vec<String>, String> {
+            records
+                .audit(
+                    tenant,
+                    AuditEvent {
+                        action,
+                        actor: Actor::Platform,
+                        key_ref: Some(metadata.key_ref().clone()),
+                        session_id: None,
+                    },
+                )
+                .map_err(|e| format!("audit log: {e}"))?;
+            Ok(vec![describe(&metadata)])
+        };
     let e = |e: key_model::Error| e.to_string();
     match command {
         Command::AddTenant(tenant) => {
-            let token = records.add_tenant(tenant).map_err(|e| format!("tenants: {e}"))?;
+            let token = records
+                .add_tenant(tenant)
+                .map_err(|e| format!("tenants: {e}"))?;
             Ok(vec![format!("tenant {tenant}: admin token {token}")])
         }
         Command::Create(name) => {
             let scope = platform_scope(name.tenant().clone());
-            audited(name.tenant(), AuditAction::KeyCreated, ring.create_key(&scope, name).map_err(e)?)
+            audited(
+                name.tenant(),
+                AuditAction::KeyCreated,
+                ring.create_key(&scope, name).map_err(e)?,
+            )
         }
         Command::Rotate(name) => {
             let scope = platform_scope(name.tenant().clone());
-            audited(name.tenant(), AuditAction::KeyRotated, ring.rotate(&scope, name).map_err(e)?)
+            audited(
+                name.tenant(),
+                AuditAction::KeyRotated,
+                ring.rotate(&scope, name).map_err(e)?,
+            )
         }
-        Command::Disable(r) | Command::Enable(r) | Command::ScheduleDestruction(r) | Command::Restore(r) | Command::Destroy(r) => {
+        Command::Disable(r)
+        | Command::Enable(r)
+        | Command::ScheduleDestruction(r)
+        | Command::Restore(r)
+        | Command::Destroy(r) => {
             let tenant = r.tenant().clone();
             let scope = platform_scope(tenant.clone());
             let (action, result) = match command {
                 Command::Disable(_) => (AuditAction::KeyDisabled, ring.disable(&scope, r)),
                 Command::Enable(_) => (AuditAction::KeyEnabled, ring.enable(&scope, r)),
-                Command::ScheduleDestruction(_) => (AuditAction::KeyDestructionScheduled, ring.schedule_destruction(&scope, r, in_thirty_days())),
+                Command::ScheduleDestruction(_) => (
+                    AuditAction::KeyDestructionScheduled,
+                    ring.schedule_destruction(&scope, r, in_thirty_days()),
+                ),
                 Command::Restore(_) => (AuditAction::KeyRestored, ring.restore(&scope, r)),
                 _ => (AuditAction::KeyDestroyed, ring.destroy(&scope, r)),
             };
@@ -93,5 +114,7 @@ pub fn describe(m: &KeyMetadata) -> String {
 /// When a scheduled destruction falls due: thirty days on, the grace
 /// period in which `restore` can still cancel it.
 fn in_thirty_days() -> key_model::Timestamp {
-    key_model::Timestamp::from(std::time::SystemTime::now() + std::time::Duration::from_secs(30 * 86_400))
+    key_model::Timestamp::from(
+        std::time::SystemTime::now() + std::time::Duration::from_secs(30 * 86_400),
+    )
 }

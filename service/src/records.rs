@@ -99,14 +99,26 @@ impl Records {
     // ---- SSH sessions ----------------------------------------------------
 
     /// Stores a record and its encrypted recording.
-    pub fn insert_session(&self, record: &SshSessionRecord, recording: &Envelope) -> io::Result<()> {
+    pub fn insert_session(
+        &self,
+        record: &SshSessionRecord,
+        recording: &Envelope,
+    ) -> io::Result<()> {
         let _w = self.lock();
-        fs::write(self.recording_path(&record.session_id), recording.as_bytes())?;
+        fs::write(
+            self.recording_path(&record.session_id),
+            recording.as_bytes(),
+        )?;
         append_line(&self.dir.join("sessions.jsonl"), record)
     }
 
     /// One page of `tenant`'s records, newest first.
-    pub fn sessions(&self, tenant: &TenantId, offset: u64, limit: u64) -> io::Result<Page<SshSessionRecord>> {
+    pub fn sessions(
+        &self,
+        tenant: &TenantId,
+        offset: u64,
+        limit: u64,
+    ) -> io::Result<Page<SshSessionRecord>> {
         Ok(page(self.all_sessions(tenant)?, offset, limit))
     }
 
@@ -120,7 +132,11 @@ impl Records {
 
     /// `tenant`'s record `session_id`; another tenant's is `None`, as a
     /// missing one.
-    pub fn session(&self, tenant: &TenantId, session_id: &str) -> io::Result<Option<SshSessionRecord>> {
+    pub fn session(
+        &self,
+        tenant: &TenantId,
+        session_id: &str,
+    ) -> io::Result<Option<SshSessionRecord>> {
         Ok(self
             .all_sessions(tenant)?
             .into_iter()
@@ -135,7 +151,9 @@ impl Records {
     fn recording_path(&self, session_id: &str) -> PathBuf {
         // Session ids are checked by `is_session_id` before they get here:
         // `sess_` and [0-9a-z], nothing that walks out of the folder.
-        self.dir.join("recordings").join(format!("{session_id}.env"))
+        self.dir
+            .join("recordings")
+            .join(format!("{session_id}.env"))
     }
 
     // ---- audit -----------------------------------------------------------
@@ -144,7 +162,9 @@ impl Records {
     pub fn audit(&self, tenant: &TenantId, event: AuditEvent) -> io::Result<AuditEntry> {
         let _w = self.lock();
         let path = self.dir.join("audit.jsonl");
-        let seq = read_lines::<AuditEntry>(&path)?.last().map_or(1, |e| e.seq + 1);
+        let seq = read_lines::<AuditEntry>(&path)?
+            .last()
+            .map_or(1, |e| e.seq + 1);
         let entry = AuditEntry {
             seq,
             at: Timestamp::now(),
@@ -156,7 +176,12 @@ impl Records {
     }
 
     /// One page of `tenant`'s audit log, newest first.
-    pub fn audit_page(&self, tenant: &TenantId, offset: u64, limit: u64) -> io::Result<Page<AuditEntry>> {
+    pub fn audit_page(
+        &self,
+        tenant: &TenantId,
+        offset: u64,
+        limit: u64,
+    ) -> io::Result<Page<AuditEntry>> {
         Ok(page(self.all_audit(tenant)?, offset, limit))
     }
 
@@ -197,7 +222,10 @@ fn read_lines<T: for<'de> Deserialize<'de>>(path: &Path) -> io::Result<Vec<T>> {
 fn append_line<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
     let mut line = serde_json::to_vec(value).map_err(io::Error::other)?;
     line.push(b'\n');
-    let mut file = fs::OpenOptions::new().create(true).append(true).open(path)?;
+    let mut file = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
     file.write_all(&line)
 }
 
@@ -251,6 +279,9 @@ pub fn random_text(n: usize) -> String {
 /// characters of `[0-9a-z]`.
 pub fn is_session_id(text: &str) -> bool {
     text.strip_prefix("sess_").is_some_and(|rest| {
-        rest.len() == 12 && rest.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+        rest.len() == 12
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
     })
 }

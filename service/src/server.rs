@@ -27,7 +27,10 @@ pub fn router(app: SharedApp, extra: Router<SharedApp>) -> Router {
         .fallback(|| async { Problem::NOT_FOUND })
         .method_not_allowed_fallback(|| async { Problem::METHOD_NOT_ALLOWED })
         .layer(DefaultBodyLimit::max(MAX_RECORDING))
-        .layer(middleware::from_fn_with_state(Arc::clone(&app), log_request))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&app),
+            log_request,
+        ))
         .with_state(app)
 }
 
@@ -36,7 +39,8 @@ async fn log_request(State(app): State<SharedApp>, request: Request, next: Next)
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let response = next.run(request).await;
-    app.log.line(&format!("{method} {path} {}", response.status().as_u16()));
+    app.log
+        .line(&format!("{method} {path} {}", response.status().as_u16()));
     response.into_response()
 }
 
@@ -64,7 +68,9 @@ pub struct Running {
 
 impl std::fmt::Debug for Running {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Running").field("addr", &self.addr).finish_non_exhaustive()
+        f.debug_struct("Running")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 

@@ -13,7 +13,11 @@ use crate::problem::{ApiJson, Problem, ProblemBody};
 /// uploads and playbacks, each naming key references only.
 #[utoipa::path(get, path = "/api/audit", tag = "audit", params(PageParams),
     responses((status = 200, body = AuditPage), (status = 400, body = ProblemBody), (status = 401, body = ProblemBody)))]
-pub async fn list(State(app): State<SharedApp>, Tenant(scope): Tenant, uri: Uri) -> Result<ApiJson<AuditPage>, Problem> {
+pub async fn list(
+    State(app): State<SharedApp>,
+    Tenant(scope): Tenant,
+    uri: Uri,
+) -> Result<ApiJson<AuditPage>, Problem> {
     let (offset, limit) = PageParams::from_uri(&uri)?;
     let (items, next_offset) = app
         .records

@@ -17,21 +17,30 @@ use crate::problem::{Problem, ProblemBody};
 /// The tenant's SSH session records as CSV.
 #[utoipa::path(get, path = "/api/exports/ssh-sessions.csv", tag = "exports",
     responses((status = 200, content_type = "text/csv", body = String), (status = 401, body = ProblemBody)))]
-pub async fn sessions_csv(State(app): State<SharedApp>, Tenant(scope): Tenant) -> Result<Response, Problem> {
+pub async fn sessions_csv(
+    State(app): State<SharedApp>,
+    Tenant(scope): Tenant,
+) -> Result<Response, Problem> {
     sessions_csv_for(&app, &scope)
 }
 
 /// The tenant's SSH session records as JSON Lines.
 #[utoipa::path(get, path = "/api/exports/ssh-sessions.jsonl", tag = "exports",
     responses((status = 200, content_type = "application/jsonl", body = String), (status = 401, body = ProblemBody)))]
-pub async fn sessions_jsonl(State(app): State<SharedApp>, Tenant(scope): Tenant) -> Result<Response, Problem> {
+pub async fn sessions_jsonl(
+    State(app): State<SharedApp>,
+    Tenant(scope): Tenant,
+) -> Result<Response, Problem> {
     sessions_jsonl_for(&app, &scope)
 }
 
 /// The tenant's audit log as JSON Lines.
 #[utoipa::path(get, path = "/api/exports/audit.jsonl", tag = "exports",
     responses((status = 200, content_type = "application/jsonl", body = String), (status = 401, body = ProblemBody)))]
-pub async fn audit_jsonl(State(app): State<SharedApp>, Tenant(scope): Tenant) -> Result<Response, Problem> {
+pub async fn audit_jsonl(
+    State(app): State<SharedApp>,
+    Tenant(scope): Tenant,
+) -> Result<Response, Problem> {
     audit_jsonl_for(&app, &scope)
 }
 
@@ -39,20 +48,36 @@ pub async fn audit_jsonl(State(app): State<SharedApp>, Tenant(scope): Tenant) ->
 pub fn sessions_csv_for(app: &App, scope: &TenantScope) -> Result<Response, Problem> {
     let fail = || app.internal("export: sessions csv");
     let mut out = CsvWriter::new(Vec::new());
-    for record in app.records.all_sessions(scope.tenant()).map_err(|_| fail())? {
+    for record in app
+        .records
+        .all_sessions(scope.tenant())
+        .map_err(|_| fail())?
+    {
         out.write(&record).map_err(|_| fail())?;
     }
-    Ok(download(out.into_inner().map_err(|_| fail())?, "text/csv", "attachment; filename=\"ssh-sessions.csv\""))
+    Ok(download(
+        out.into_inner().map_err(|_| fail())?,
+        "text/csv",
+        "attachment; filename=\"ssh-sessions.csv\"",
+    ))
 }
 
 /// The JSON Lines export of `scope`'s sessions.
 pub fn sessions_jsonl_for(app: &App, scope: &TenantScope) -> Result<Response, Problem> {
     let fail = || app.internal("export: sessions jsonl");
     let mut out = JsonLinesWriter::new(Vec::new());
-    for record in app.records.all_sessions(scope.tenant()).map_err(|_| fail())? {
+    for record in app
+        .records
+        .all_sessions(scope.tenant())
+        .map_err(|_| fail())?
+    {
         out.write(&record).map_err(|_| fail())?;
     }
-    Ok(download(out.into_inner().map_err(|_| fail())?, "application/jsonl", "attachment; filename=\"ssh-sessions.jsonl\""))
+    Ok(download(
+        out.into_inner().map_err(|_| fail())?,
+        "application/jsonl",
+        "attachment; filename=\"ssh-sessions.jsonl\"",
+    ))
 }
 
 /// The JSON Lines export of `scope`'s audit log.
@@ -60,9 +85,14 @@ pub fn audit_jsonl_for(app: &App, scope: &TenantScope) -> Result<Response, Probl
     let fail = || app.internal("export: audit jsonl");
     let mut out = AuditWriter::new(Vec::new());
     for entry in app.records.all_audit(scope.tenant()).map_err(|_| fail())? {
-        out.write(&entry.tenant, entry.at, &entry.event).map_err(|_| fail())?;
+        out.write(&entry.tenant, entry.at, &entry.event)
+            .map_err(|_| fail())?;
     }
-    Ok(download(out.into_inner().map_err(|_| fail())?, "application/jsonl", "attachment; filename=\"audit.jsonl\""))
+    Ok(download(
+        out.into_inner().map_err(|_| fail())?,
+        "application/jsonl",
+        "attachment; filename=\"audit.jsonl\"",
+    ))
 }
 
 fn download(body: Vec<u8>, content_type: &'static str, disposition: &'static str) -> Response {

@@ -16,7 +16,11 @@ use crate::problem::{ApiJson, Problem, ProblemBody};
 /// Lists the tenant's SSH session records, newest first.
 #[utoipa::path(get, path = "/api/ssh-sessions", tag = "ssh-sessions", params(PageParams),
     responses((status = 200, body = SshSessionPage), (status = 400, body = ProblemBody), (status = 401, body = ProblemBody)))]
-pub async fn list(State(app): State<SharedApp>, Tenant(scope): Tenant, uri: Uri) -> Result<ApiJson<SshSessionPage>, Problem> {
+pub async fn list(
+    State(app): State<SharedApp>,
+    Tenant(scope): Tenant,
+    uri: Uri,
+) -> Result<ApiJson<SshSessionPage>, Problem> {
     let (offset, limit) = PageParams::from_uri(&uri)?;
     let (items, next_offset) = app
         .records
@@ -57,9 +61,7 @@ pub async fn upload(
     let record = app.upload(&scope, &body)?;
     app.log.line(&format!(
         "uploaded {} for {} under {}",
-        record.session_id,
-        record.tenant,
-        record.encryption_key_ref
+        record.session_id, record.tenant, record.encryption_key_ref
     ));
     let mut response = ApiJson(record).into_response();
     *response.status_mut() = StatusCode::CREATED;
@@ -93,6 +95,9 @@ pub async fn playback(
     // The tenant's own decrypted data, for the tenant who asked: not key
     // material and not a DTO, so raw bytes rather than a sink.
     let mut response = plaintext.as_bytes().to_vec().into_response();
-    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
     Ok(response)
 }

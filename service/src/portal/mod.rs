@@ -6,6 +6,7 @@
 pub mod layout;
 pub mod pages;
 
+use axum::Form;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Request, State};
@@ -14,7 +15,6 @@ use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Form;
 use maud::Markup;
 use serde::Deserialize;
 
@@ -26,7 +26,8 @@ use crate::problem::Problem;
 
 /// The policy of every portal page: everything from the service itself,
 /// nothing inline, no frames.
-pub const CSP: &str = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+pub const CSP: &str =
+    "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
 /// The portal's routes.
 pub fn router() -> Router<SharedApp> {
@@ -42,7 +43,10 @@ pub fn router() -> Router<SharedApp> {
         .route("/portal/exports/{file}", get(download))
         .route("/portal/settings", get(settings))
         .route("/portal/static/style.css", get(style))
-        .route("/portal", get(|| async { Redirect::to("/portal/sessions") }))
+        .route(
+            "/portal",
+            get(|| async { Redirect::to("/portal/sessions") }),
+        )
         .route("/portal/{*rest}", get(not_found))
         .layer(middleware::from_fn(security_headers))
 }
@@ -51,7 +55,10 @@ async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
@@ -68,11 +75,17 @@ fn tenant_name(PortalTenant(scope): &PortalTenant) -> String {
 /// The page for a problem: its status and fixed title, no value of the
 /// request.
 fn problem_page(tenant: Option<&str>, problem: Problem) -> Response {
-    html(problem.status, &pages::error(tenant, "Something is not right", problem.title))
+    html(
+        problem.status,
+        &pages::error(tenant, "Something is not right", problem.title),
+    )
 }
 
 async fn not_found() -> Response {
-    html(StatusCode::NOT_FOUND, &pages::error(None, "Page not found", "There is no page at this address."))
+    html(
+        StatusCode::NOT_FOUND,
+        &pages::error(None, "Page not found", "There is no page at this address."),
+    )
 }
 
 async fn style() -> Response {
@@ -93,20 +106,29 @@ fn session_cookie_header(value: &str) -> HeaderValue {
     // sends it (the portal's CSRF defence); Path=/ for the portal and its
     // downloads. Not `Secure`: the reference service speaks plain HTTP on
     // loopback; behind TLS, add it.
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 fn signed_in(app: &SharedApp, tenant: key_model::TenantId, next: &str) -> Response {
     app.log.line(&format!("portal: {tenant} signed in"));
     let cookie = app.start_session(tenant);
     let mut response = Redirect::to(next).into_response();
-    response.headers_mut().insert(SET_COOKIE, session_cookie_header(&cookie));
+    response
+        .headers_mut()
+        .insert(SET_COOKIE, session_cookie_header(&cookie));
     response
 }
 
-async fn sign_in(State(app): State<SharedApp>, form: Result<Form<SignIn>, FormRejection>) -> Response {
-    let tenant = form.ok().and_then(|Form(f)| app.records.tenant_for_token(f.token.trim()));
+async fn sign_in(
+    State(app): State<SharedApp>,
+    form: Result<Form<SignIn>, FormRejection>,
+) -> Response {
+    let tenant = form
+        .ok()
+        .and_then(|Form(f)| app.records.tenant_for_token(f.token.trim()));
     match tenant {
         Some(tenant) => signed_in(&app, tenant, "/portal/sessions"),
         None => html(StatusCode::UNAUTHORIZED, &pages::sign_in(true)),
@@ -163,7 +185,11 @@ async fn sessions(State(app): State<SharedApp>, tenant: PortalTenant, uri: Uri) 
     }
 }
 
-async fn session(State(app): State<SharedApp>, tenant: PortalTenant, Path(id): Path<String>) -> Response {
+async fn session(
+    State(app): State<SharedApp>,
+    tenant: PortalTenant,
+    Path(id): Path<String>,
+) -> Response {
     let name = tenant_name(&tenant);
     match app.session(&tenant.0, &id) {
         Ok(record) => html(StatusCode::OK, &pages::session(&name, &record)),
@@ -171,7 +197,11 @@ async fn session(State(app): State<SharedApp>, tenant: PortalTenant, Path(id): P
     }
 }
 
-async fn playback(State(app): State<SharedApp>, tenant: PortalTenant, Path(id): Path<String>) -> Response {
+async fn playback(
+    State(app): State<SharedApp>,
+    tenant: PortalTenant,
+    Path(id): Path<String>,
+) -> Response {
     let name = tenant_name(&tenant);
     match app.playback(&tenant.0, &id) {
         Ok(plaintext) => {
@@ -201,7 +231,11 @@ async fn exports_page(tenant: PortalTenant) -> Response {
     html(StatusCode::OK, &pages::exports(&tenant_name(&tenant)))
 }
 
-async fn download(State(app): State<SharedApp>, tenant: PortalTenant, Path(file): Path<String>) -> Response {
+async fn download(
+    State(app): State<SharedApp>,
+    tenant: PortalTenant,
+    Path(file): Path<String>,
+) -> Response {
     let result = match file.as_str() {
         "ssh-sessions.csv" => exports::sessions_csv_for(&app, &tenant.0),
         "ssh-sessions.jsonl" => exports::sessions_jsonl_for(&app, &tenant.0),
