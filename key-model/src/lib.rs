@@ -68,11 +68,14 @@
 //!   [`BackendErrorKind`]);
 //! - [`policy`]: [`policy::check`], the fail-closed decision;
 //! - [`ring`]: the plug points and their backends ([`ring::KeyStore`],
-//!   [`ring::StoredKey`], [`ring::StoredVersion`], [`ring::MemoryKeyStore`],
+//!   [`ring::StoredKey`], [`ring::StoredVersion`], [`ring::Revision`],
+//!   [`ring::MemoryKeyStore`],
 //!   [`ring::RootKey`], [`ring::WrappedKey`], [`ring::MemoryRootKey`], the
 //!   `secrecy` types a root key uses), and the envelope format's constants;
 //! - [`sink`]: the sinks and their [`sink::SinkError`];
-//! - `testing` (feature `testing`): the leak canaries;
+//! - `testing` (feature `testing`): the leak canaries, and the plug points'
+//!   conformance suites (`testing::run_store_conformance`,
+//!   `testing::root_key_conformance`);
 //! - [`integrations`]: the place of the optional integrations (none yet).
 //!
 //! # Errors

@@ -15,6 +15,12 @@ pub enum BackendErrorKind {
     /// altered, belong to another key version, or were wrapped by another
     /// root key.
     Unwrap,
+    /// A compare-and-swap write was refused: the record changed since it
+    /// was read (another process or instance wrote it), or a record that
+    /// should have been created exists already. Nothing was written. The
+    /// key ring reloads and retries its change a few times, then returns
+    /// this error to its caller.
+    Conflict,
 }
 
 /// An error from a [`KeyStore`](crate::ring::KeyStore) or a [`RootKey`](crate::ring::RootKey).
@@ -52,6 +58,7 @@ impl fmt::Display for BackendError {
             BackendErrorKind::Unavailable => "key backend unavailable",
             BackendErrorKind::Corrupt => "stored key record is corrupt",
             BackendErrorKind::Unwrap => "the root key could not unwrap key material",
+            BackendErrorKind::Conflict => "the key record changed concurrently",
         };
         write!(f, "{what}: {}", self.detail)
     }

@@ -1,14 +1,21 @@
 //! The embedded key ring: per-tenant keys, their lifecycle, and envelope
 //! encryption bound to the key reference (G5, G6, G7).
 //!
-//! A [`KeyRing`] keeps every key it has loaded in a cache of immutable
-//! entries behind one `RwLock`. Reads (encrypt, decrypt, re-encrypt) hold
-//! the lock only to clone an `Arc` of the key version's material; the AEAD
-//! runs after the lock is released. Changes (create, rotate, set primary,
-//! the lifecycle transitions) are serialized by a separate mutex, computed
-//! on a copy of the key's record, written to the [`KeyStore`], and then
+//! A [`KeyRing`] keeps every key it has loaded in a cache (`cache.rs`) of
+//! immutable entries behind one `RwLock`. Reads (encrypt, decrypt,
+//! re-encrypt) hold the lock only to clone an `Arc` of the key version's
+//! material; the AEAD runs after the lock is released. Changes (create,
+//! rotate, set primary, the lifecycle transitions) are serialized by a
+//! separate mutex, computed on a copy of the key's record, written to the
+//! [`KeyStore`] with a compare-and-swap on the revision they read, and then
 //! published by replacing the whole entry: a reader sees the key before or
-//! after a change, never half of one.
+//! after a change, never half of one. A change that loses the swap to
+//! another process reloads the record and is computed again.
+//!
+//! A cached key is used for at most the cache lifetime after the store
+//! last confirmed its revision; then the next operation asks the store for
+//! the revision (and reloads the record if it moved), so a change written
+//! by another instance is honoured within that bound.
 //!
 //! Poisoned locks: the cache lock's critical sections call no code but the
 //! ring's own and leave nothing half-updated (each write replaces one
@@ -20,8 +27,8 @@
 //! (`PoisonError::into_inner`) instead of panicking or refusing service.
 
 use core::fmt;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use crate::error::Error;
 use crate::model::id::{KeyName, KeyPurpose, KeyRef, KeyVersion, TenantId};
@@ -31,111 +38,19 @@ use crate::model::policy::Operation;
 use crate::model::scope::TenantScope;
 use crate::model::time::Timestamp;
 use crate::ring::backend::{BackendError, BackendErrorKind};
+use crate::ring::cache::{Cache, KeyEntry, Lease, material_for};
 use crate::ring::envelope::Envelope;
 use crate::ring::plaintext::Plaintext;
 use crate::ring::root::memory::MemoryRootKey;
 use crate::ring::root::{RingCall, RootKey};
 use crate::ring::source::{MaterialSource, OsRandom};
 use crate::ring::store::memory::MemoryKeyStore;
-use crate::ring::store::{KeyStore, StoredKey, StoredVersion};
+use crate::ring::store::{KeyStore, Revision, StoredKey, StoredVersion};
 
-/// A key as the ring holds it: the stored record and, index for index, the
-/// unwrapped material of the versions whose state allows loading it.
-/// Never changed in place: a change builds a new entry.
-struct KeyEntry {
-    record: StoredKey,
-    material: Vec<Option<Arc<KeyMaterial>>>,
-}
-
-impl KeyEntry {
-    fn version(&self, version: KeyVersion) -> Option<usize> {
-        self.record
-            .versions
-            .iter()
-            .position(|v| v.metadata.key_ref().version() == version)
-    }
-
-    fn primary(&self) -> Option<usize> {
-        self.record
-            .versions
-            .iter()
-            .position(|v| v.metadata.is_primary())
-    }
-}
-
-/// The material of version `index` of `entry` for `operation`, if the
-/// policy allows it.
-fn material_for(entry: Arc<KeyEntry>, index: usize, operation: Operation) -> Result<Lease, Error> {
-    let version = entry.record.versions.get(index).ok_or(Error::KeyNotFound)?;
-    version.metadata.check(operation)?;
-    let material = entry
-        .material
-        .get(index)
-        .and_then(Option::as_ref)
-        .map(Arc::clone)
-        .ok_or(Error::Backend(BackendError::new(
-            BackendErrorKind::Corrupt,
-            "usable key version has no material",
-        )))?;
-    Ok(Lease {
-        entry,
-        index,
-        material,
-    })
-}
-
-impl fmt::Debug for KeyEntry {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        struct Version<'a>(&'a StoredVersion, Option<&'a Arc<KeyMaterial>>);
-
-        impl fmt::Debug for Version<'_> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct("Version")
-                    .field("metadata", &self.0.metadata)
-                    .field("wrapped", &self.0.wrapped)
-                    .field("material", &self.1)
-                    .finish()
-            }
-        }
-
-        f.debug_struct("KeyEntry")
-            .field("name", &self.record.name)
-            .field(
-                "versions",
-                &self
-                    .record
-                    .versions
-                    .iter()
-                    .zip(&self.material)
-                    .map(|(v, m)| Version(v, m.as_ref()))
-                    .collect::<Vec<_>>(),
-            )
-            .finish()
-    }
-}
-
-/// A lease on a version's material, cloned out of the cache (an `Arc`, not the bytes)
-/// so the lock can be released before the AEAD runs.
-struct Lease {
-    entry: Arc<KeyEntry>,
-    index: usize,
-    material: Arc<KeyMaterial>,
-}
-
-impl Lease {
-    fn key_ref(&self) -> Result<&KeyRef, Error> {
-        self.entry
-            .record
-            .versions
-            .get(self.index)
-            .map(|v| v.metadata.key_ref())
-            .ok_or(Error::KeyNotFound)
-    }
-}
-
-/// The cache: tenant, then purpose, so a lookup borrows the reference's
-/// parts instead of building a `KeyName`.
-type Cache = HashMap<TenantId, HashMap<KeyPurpose, Arc<KeyEntry>>>;
+/// How many times a change is computed again after losing a
+/// compare-and-swap to another writer before the ring gives up with
+/// [`BackendErrorKind::Conflict`].
+const CHANGE_ATTEMPTS: usize = 8;
 
 /// The embedded key ring: per-tenant keys in numbered versions, their
 /// lifecycle, and envelope encryption bound to the key reference.
@@ -168,7 +83,7 @@ type Cache = HashMap<TenantId, HashMap<KeyPurpose, Arc<KeyEntry>>>;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct KeyRing {
-    keys: RwLock<Cache>,
+    cache: Cache,
     /// Serializes changes, so each is computed from the latest record.
     changes: Mutex<()>,
     store: Box<dyn KeyStore>,
@@ -193,12 +108,49 @@ impl KeyRing {
         source: impl MaterialSource + 'static,
     ) -> KeyRing {
         KeyRing {
-            keys: RwLock::new(HashMap::new()),
+            cache: Cache::new(KeyRing::DEFAULT_CACHE_TTL),
             changes: Mutex::new(()),
             store: Box::new(store),
             root: Box::new(root),
             source: Box::new(source),
         }
+    }
+
+    /// The cache lifetime of a new ring: one second.
+    pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(1);
+
+    /// The same ring with cache lifetime `ttl`: how long it uses a key's
+    /// cached metadata and material after the store last confirmed them.
+    /// After that, the next operation on the key asks the store for the
+    /// key's revision (one cheap read) and reloads the record if another
+    /// process changed it, so a `disable`, `destroy` or primary change
+    /// written by another instance sharing the store is honoured at most
+    /// `ttl` (plus the time of one operation) after it returned there.
+    /// Changes made through this ring take effect at once, whatever `ttl`.
+    ///
+    /// [`Duration::ZERO`] asks the store before every operation: the
+    /// strictest bound, at the price of a store read per encrypt or
+    /// decrypt. A ring over a store only it writes may use a long `ttl`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use key_model::KeyRing;
+    ///
+    /// let ring = KeyRing::in_memory()?;
+    /// assert_eq!(ring.cache_ttl(), KeyRing::DEFAULT_CACHE_TTL);
+    /// let strict = KeyRing::in_memory()?.with_cache_ttl(Duration::ZERO);
+    /// assert_eq!(strict.cache_ttl(), Duration::ZERO);
+    /// # Ok::<(), key_model::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_cache_ttl(mut self, ttl: Duration) -> KeyRing {
+        self.cache.set_ttl(ttl);
+        self
+    }
+
+    /// The cache lifetime (see [`KeyRing::with_cache_ttl`]).
+    pub fn cache_ttl(&self) -> Duration {
+        self.cache.ttl()
     }
 
     /// A key ring held entirely in memory, with a fresh random root key.
@@ -220,7 +172,7 @@ impl KeyRing {
             return Err(Error::KeyNotFound);
         }
         let _changes = self.changes.lock().unwrap_or_else(PoisonError::into_inner);
-        if self.entry(name)?.is_some() {
+        if self.checked_entry(name)?.is_some() {
             return Err(Error::KeyExists);
         }
         let key_ref = name.at_version(KeyVersion::FIRST);
@@ -230,8 +182,13 @@ impl KeyRing {
             name: name.clone(),
             versions: vec![version],
         };
-        self.publish(record, None)?;
-        Ok(metadata)
+        match self.publish(record, None) {
+            // Another writer created the key since the check above.
+            Err(Error::Backend(e)) if e.kind() == BackendErrorKind::Conflict => {
+                Err(Error::KeyExists)
+            }
+            published => published.map(|_| metadata),
+        }
     }
 
     /// Adds a new version of `name` and makes it the primary. Earlier
@@ -492,50 +449,97 @@ impl KeyRing {
         if !scope.covers(key_ref) {
             return Err(Error::KeyNotFound);
         }
-        let entry = self
-            .cached_or_load(key_ref.tenant(), key_ref.purpose())?
+        let mut entry = self
+            .entry_of(key_ref.tenant(), key_ref.purpose())?
             .ok_or(Error::KeyNotFound)?;
+        if entry.version(key_ref.version()).is_none() {
+            // A version this ring has not seen may have been added by
+            // another instance since the cache last asked: ask once more
+            // (one revision read) before calling it missing.
+            entry = self
+                .checked_entry(&key_ref.name())?
+                .ok_or(Error::KeyNotFound)?;
+        }
         let index = entry.version(key_ref.version()).ok_or(Error::KeyNotFound)?;
         material_for(entry, index, operation)
     }
 
+    /// The entry of a key: the cached one while it is within the cache
+    /// lifetime, else what the store says now.
     fn entry(&self, name: &KeyName) -> Result<Option<Arc<KeyEntry>>, Error> {
-        self.cached_or_load(name.tenant(), name.purpose())
+        self.entry_of(name.tenant(), name.purpose())
     }
 
-    /// The cached entry of a key, loading it from the store on a miss. The
-    /// read lock is held only to clone the `Arc`.
-    fn cached_or_load(
+    /// [`KeyRing::entry`] by the parts of a name: the hot path (decrypt)
+    /// builds no `KeyName` unless it must ask the store.
+    fn entry_of(
         &self,
         tenant: &TenantId,
         purpose: &KeyPurpose,
     ) -> Result<Option<Arc<KeyEntry>>, Error> {
-        let cached = self
-            .keys
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(tenant)
-            .and_then(|keys| keys.get(purpose))
-            .cloned();
-        if let Some(entry) = cached {
-            return Ok(Some(entry));
+        match self.cache.get(tenant, purpose) {
+            Some((entry, true)) => Ok(Some(entry)),
+            cached => {
+                let name = KeyName::new(tenant.clone(), purpose.clone());
+                self.refresh(&name, cached.map(|(entry, _)| entry))
+            }
         }
-        let name = KeyName::new(tenant.clone(), purpose.clone());
-        let Some(record) = self.store.load(&name)? else {
+    }
+
+    /// The entry of a key as the store has it now, whatever the cache
+    /// lifetime: what a change starts from.
+    fn checked_entry(&self, name: &KeyName) -> Result<Option<Arc<KeyEntry>>, Error> {
+        let cached = self.cache.get(name.tenant(), name.purpose());
+        self.refresh(name, cached.map(|(entry, _)| entry))
+    }
+
+    /// Asks the store whether `cached` is still current: keeps it if its
+    /// revision is, reloads the record if not, and loads it if nothing is
+    /// cached.
+    fn refresh(
+        &self,
+        name: &KeyName,
+        cached: Option<Arc<KeyEntry>>,
+    ) -> Result<Option<Arc<KeyEntry>>, Error> {
+        if let Some(entry) = &cached {
+            match self.store.revision(name)? {
+                Some(revision) if revision == entry.revision => {
+                    self.cache.confirm(entry);
+                    return Ok(cached);
+                }
+                None => {
+                    self.cache
+                        .remove(name.tenant(), name.purpose(), entry.revision);
+                    return Ok(None);
+                }
+                Some(_) => {}
+            }
+        }
+        self.load(name, cached.as_deref())
+    }
+
+    /// Loads, validates and unwraps the record of `name` (reusing the
+    /// material of `previous`), and caches it unless a newer revision is
+    /// cached meanwhile. An invalid record is an error and is not cached,
+    /// so every operation on that key fails until it is repaired.
+    fn load(
+        &self,
+        name: &KeyName,
+        previous: Option<&KeyEntry>,
+    ) -> Result<Option<Arc<KeyEntry>>, Error> {
+        let Some((record, revision)) = self.store.load(name)? else {
+            if let Some(previous) = previous {
+                self.cache
+                    .remove(name.tenant(), name.purpose(), previous.revision);
+            }
             return Ok(None);
         };
-        record.validate(&name)?;
-        let material = self.materialize(&record, None)?;
-        let loaded = Arc::new(KeyEntry { record, material });
-        let mut keys = self.keys.write().unwrap_or_else(PoisonError::into_inner);
-        // A change publishes only after loading the entry itself, so an
-        // entry already here is at least as new as the one just loaded.
-        let slot = keys
-            .entry(tenant.clone())
-            .or_default()
-            .entry(purpose.clone())
-            .or_insert(loaded);
-        Ok(Some(Arc::clone(slot)))
+        record.validate(name)?;
+        let material = self.materialize(&record, previous)?;
+        Ok(Some(
+            self.cache
+                .offer(self.cache.entry(record, revision, material)),
+        ))
     }
 
     /// The material of each version of `record` whose state allows loading
@@ -612,43 +616,50 @@ impl KeyRing {
         })
     }
 
-    /// Applies `f` to a copy of the record of `name`, then stores and
-    /// publishes the result. Nothing changes if `f` or the store fails.
+    /// Applies `f` to a copy of the record of `name`, then stores it with
+    /// a compare-and-swap on the revision it was read at, and publishes the
+    /// result. If another writer changed the record meanwhile, reloads it
+    /// and applies `f` again, at most [`CHANGE_ATTEMPTS`] times, then fails
+    /// with [`BackendErrorKind::Conflict`]. Nothing changes if `f` or the
+    /// store fails.
     fn change<T>(
         &self,
         scope: &TenantScope,
         name: &KeyName,
-        f: impl FnOnce(&KeyRing, &mut StoredKey) -> Result<T, Error>,
+        mut f: impl FnMut(&KeyRing, &mut StoredKey) -> Result<T, Error>,
     ) -> Result<T, Error> {
         if !scope.covers_name(name) {
             return Err(Error::KeyNotFound);
         }
         let _changes = self.changes.lock().unwrap_or_else(PoisonError::into_inner);
-        let entry = self.entry(name)?.ok_or(Error::KeyNotFound)?;
-        let mut record = entry.record.clone();
-        let out = f(self, &mut record)?;
-        self.publish(record, Some(&entry))?;
-        Ok(out)
+        let mut entry = self.checked_entry(name)?;
+        for _ in 0..CHANGE_ATTEMPTS {
+            let current = entry.ok_or(Error::KeyNotFound)?;
+            let mut record = current.record.clone();
+            let out = f(self, &mut record)?;
+            match self.publish(record, Some(&current)) {
+                Ok(_) => return Ok(out),
+                Err(Error::Backend(e)) if e.kind() == BackendErrorKind::Conflict => {
+                    entry = self.load(name, Some(&current))?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(Error::Backend(BackendError::new(
+            BackendErrorKind::Conflict,
+            "the key kept changing under concurrent writers; nothing was written",
+        )))
     }
 
-    /// Unwraps what the new record needs, saves it, then swaps it in.
+    /// Unwraps what the new record needs, saves it if the stored record is
+    /// still `previous` (or absent, for a new key), then swaps it in.
     /// Called with `changes` held.
-    fn publish(&self, record: StoredKey, previous: Option<&KeyEntry>) -> Result<(), Error> {
+    fn publish(&self, record: StoredKey, previous: Option<&KeyEntry>) -> Result<Revision, Error> {
         let material = self.materialize(&record, previous)?;
-        self.store.save(&record)?;
-        let (tenant, purpose) = (record.name.tenant().clone(), record.name.purpose().clone());
-        let entry = Arc::new(KeyEntry { record, material });
-        // The replaced entry is dropped after the lock is released; its
-        // material is zeroized once in-flight operations holding it finish.
-        let replaced = self
-            .keys
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(tenant)
-            .or_default()
-            .insert(purpose, entry);
-        drop(replaced);
-        Ok(())
+        let revision = self.store.save(&record, previous.map(|p| p.revision))?;
+        self.cache
+            .offer(self.cache.entry(record, revision, material));
+        Ok(revision)
     }
 }
 
@@ -665,9 +676,7 @@ impl fmt::Debug for KeyRing {
     /// The cached key entries: metadata, wrapped material by length, and
     /// unwrapped material as `KeyMaterial([REDACTED])`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let keys = self.keys.read().unwrap_or_else(PoisonError::into_inner);
-        let mut entries: Vec<&Arc<KeyEntry>> = keys.values().flat_map(HashMap::values).collect();
-        entries.sort_by(|a, b| a.record.name.cmp(&b.record.name));
+        let entries = self.cache.entries();
         f.debug_struct("KeyRing")
             .field("keys", &entries)
             .finish_non_exhaustive()

@@ -10,6 +10,7 @@
 //! `memory.rs`) and `root/` ([`RootKey`], `memory.rs`).
 
 pub(crate) mod backend;
+pub(crate) mod cache;
 pub(crate) mod envelope;
 pub(crate) mod keyring;
 pub(crate) mod plaintext;
@@ -24,4 +25,4 @@ pub use root::{RingCall, RootKey, WrappedKey};
 /// (re-exported so that they need not depend on the same `secrecy`).
 pub use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox};
 pub use store::memory::MemoryKeyStore;
-pub use store::{KeyStore, StoredKey, StoredVersion};
+pub use store::{KeyStore, Revision, StoredKey, StoredVersion};

@@ -263,7 +263,7 @@ impl MaterialSource for CanaryKeys {
 /// ring.rotate(&acme, &name)?;
 ///
 /// // The wrapped material at rest is encrypted: no canary in it.
-/// let record = store.load(&name)?.unwrap();
+/// let (record, _revision) = store.load(&name)?.unwrap();
 /// for version in record.versions() {
 ///     canaries.assert_no_leak(version.wrapped().unwrap().as_bytes());
 /// }

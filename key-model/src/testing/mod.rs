@@ -48,16 +48,16 @@
 //! canaries.assert_no_leak(format!("{ring:?} {sealed} {sealed:?}"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
-
 //!
 //! The kit also holds the behaviour suites every backend of a plug point runs
-//! in its own tests ([`root_key_conformance`]), so a KMS root key or a
-//! database store is proven by the same checks as the in-memory ones.
+//! in its own tests ([`root_key_conformance`], [`run_store_conformance`]), so
+//! a KMS root key or a database store is proven by the same checks as the
+//! in-memory ones.
 
 mod canary;
 mod conformance;
 mod keys;
 
 pub use canary::{Canary, Encoding, Leak, assert_no_leak, find_leak};
-pub use conformance::root_key_conformance;
+pub use conformance::{STORE_BEHAVIOURS, root_key_conformance, run_store_conformance};
 pub use keys::{CanaryKeys, KeyLeak, LeakedKey, canary_ring, ring_with_canary_keys};

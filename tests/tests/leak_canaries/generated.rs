@@ -326,7 +326,7 @@ fn run_ring_case(case: &RingCase, canaries: &CanaryKeys, payload: &Canary) -> Ou
     }
     // The store: records and wrapped material.
     for (scope, name) in &names {
-        if let Some(record) = store.load(name).unwrap() {
+        if let Some((record, _)) = store.load(name).unwrap() {
             out.debug_json("StoredKey", &record);
             for v in record.versions() {
                 if let Some(w) = v.wrapped() {

@@ -27,8 +27,8 @@ use std::sync::{Arc, Mutex};
 
 use crate::support::{Outputs, capture_panic, capture_tracing, hex_lower, hex_upper};
 use key_model::ring::{
-    ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, RingCall, RootKey, SecretBox, StoredKey,
-    WrappedKey,
+    ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, Revision, RingCall, RootKey, SecretBox,
+    StoredKey, WrappedKey,
 };
 use key_model::sink::{
     AuditWriter, CsvWriter, EventEnvelope, JsonLinesWriter, api_json, event_json, write_api_json,
@@ -83,11 +83,14 @@ impl Rig {
 
     /// Rewrites the stored record of `name` through its JSON form.
     fn edit(&self, name: &KeyName, edit: impl FnOnce(&mut serde_json::Value)) {
-        let record = self.store.load(name).unwrap().expect("stored");
+        let (record, revision) = self.store.load(name).unwrap().expect("stored");
         let mut json = serde_json::to_value(&record).unwrap();
         edit(&mut json);
         self.store
-            .save(&serde_json::from_value::<StoredKey>(json).unwrap())
+            .save(
+                &serde_json::from_value::<StoredKey>(json).unwrap(),
+                Some(revision),
+            )
             .unwrap();
     }
 
@@ -98,7 +101,7 @@ impl Rig {
         for tenant in tenants {
             let tenant: TenantId = tenant.parse().unwrap();
             for name in self.store.list(&tenant).unwrap() {
-                let record = self.store.load(&name).unwrap().expect("listed");
+                let (record, _) = self.store.load(&name).unwrap().expect("listed");
                 out.debug_json(&format!("StoredKey {name}"), &record);
                 for version in record.versions() {
                     out.debug_json("StoredVersion", version);
@@ -188,13 +191,17 @@ fn a_retried_version_is_issued_once() {
         fail_next: Mutex<bool>,
     }
     impl KeyStore for FlakyStore {
-        fn load(&self, name: &KeyName) -> Result<Option<StoredKey>, BackendError> {
+        fn load(&self, name: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError> {
             self.inner.load(name)
         }
         fn list(&self, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
             self.inner.list(tenant)
         }
-        fn save(&self, key: &StoredKey) -> Result<(), BackendError> {
+        fn save(
+            &self,
+            key: &StoredKey,
+            expected: Option<Revision>,
+        ) -> Result<Revision, BackendError> {
             let mut fail = self.fail_next.lock().unwrap();
             if std::mem::take(&mut *fail) {
                 return Err(BackendError::new(
@@ -202,7 +209,7 @@ fn a_retried_version_is_issued_once() {
                     "database connection refused",
                 ));
             }
-            self.inner.save(key)
+            self.inner.save(key, expected)
         }
     }
     let canaries = CanaryKeys::new(12);
@@ -436,7 +443,7 @@ fn bad_envelopes(sealed: &Envelope) -> Vec<(&'static str, Vec<u8>)> {
 struct DownStore;
 
 impl KeyStore for DownStore {
-    fn load(&self, _: &KeyName) -> Result<Option<StoredKey>, BackendError> {
+    fn load(&self, _: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError> {
         Err(down())
     }
 
@@ -444,7 +451,7 @@ impl KeyStore for DownStore {
         Err(down())
     }
 
-    fn save(&self, _: &StoredKey) -> Result<(), BackendError> {
+    fn save(&self, _: &StoredKey, _: Option<Revision>) -> Result<Revision, BackendError> {
         Err(down())
     }
 }
@@ -549,7 +556,7 @@ fn store_scan_would_show_a_leak() {
         key_model::testing::ring_with_canary_keys(Arc::clone(&store), CopyingRoot, &canaries);
     let key = name("acme", "audit-export");
     ring.create_key(&scope("acme"), &key).unwrap();
-    let record = store.load(&key).unwrap().unwrap();
+    let (record, _) = store.load(&key).unwrap().unwrap();
     let wrapped = record.versions()[0].wrapped().unwrap();
     let raw = canaries
         .find_leak(wrapped.as_bytes())

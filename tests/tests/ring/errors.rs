@@ -5,6 +5,7 @@
 //! and for the plaintext, in every encoding it knows, in every error the
 //! ring's failure modes produce.
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use crate::support::{SpyRoot, name, scope};
@@ -59,11 +60,14 @@ fn no_ring_error_carries_key_material_or_plaintext() {
     errors.push(ring.enable(&acme, &v1).unwrap_err());
     errors.push(ring.create_key(&acme, &key).unwrap_err());
     // Backend failures: a record whose wrapped material was swapped.
-    let record = store.load(&key).unwrap().unwrap();
+    let (record, revision) = store.load(&key).unwrap().unwrap();
     let mut json = serde_json::to_value(&record).unwrap();
     json["versions"][1]["wrapped"] = serde_json::json!("AAAAAAAA");
     store
-        .save(&serde_json::from_value::<StoredKey>(json).unwrap())
+        .save(
+            &serde_json::from_value::<StoredKey>(json).unwrap(),
+            Some(revision),
+        )
         .unwrap();
     let fresh = KeyRing::new(Arc::clone(&store), Arc::clone(&root));
     errors.push(fresh.encrypt(&acme, &key, PLAINTEXT, b"").unwrap_err());
@@ -81,8 +85,36 @@ fn no_ring_error_carries_key_material_or_plaintext() {
     assert_eq!(find_leak(&canaries, &leaky).map(|(i, _)| i), Some(0));
     let leaky = format!("plaintext {}", String::from_utf8_lossy(PLAINTEXT));
     assert_eq!(find_leak(&canaries, &leaky).map(|(i, _)| i), Some(2));
+    // The kit matches whole keys; a partial leak is a leak too. The first 8
+    // bytes of each key, as hex in both cases and as the start of a `Debug`
+    // byte list, are too long to occur by chance.
+    let mut partial: Vec<String> = Vec::new();
+    for key in &keys {
+        let head = &key[..8];
+        let (mut lower, mut upper) = (String::new(), String::new());
+        for b in head {
+            write!(lower, "{b:02x}").unwrap();
+            write!(upper, "{b:02X}").unwrap();
+        }
+        let debug = format!("{head:?}");
+        partial.extend([lower, upper, debug[..debug.len() - 1].to_owned()]);
+    }
+    let leaky = format!("key starts {:02x?}", &keys[1][..8]);
+    let leaky_hex = leaky.replace(['[', ']', ',', ' '], "");
+    assert!(partial.iter().any(|p| leaky_hex.contains(p.as_str())));
+    assert!(
+        partial
+            .iter()
+            .any(|p| format!("{:?}", &keys[0][..]).contains(p.as_str()))
+    );
     for e in &errors {
         for rendered in [e.to_string(), format!("{e:?}"), format!("{e:#?}")] {
+            for p in &partial {
+                assert!(
+                    !rendered.contains(p.as_str()),
+                    "{rendered:?} contains {p:?}"
+                );
+            }
             if let Some((i, leak)) = find_leak(&canaries, &rendered) {
                 panic!("{rendered:?} reveals canary {i}: {leak}");
             }

@@ -2,7 +2,7 @@
 //! every one of them.
 
 use crate::support::{Fixture, name, scope};
-use key_model::ring::{KeyStore, MemoryKeyStore};
+use key_model::ring::{KeyStore, MemoryKeyStore, Revision};
 use key_model::{
     Error, KeyRing, KeyState, KeyVersion, Operation, StateKind, Timestamp, TransitionError,
 };
@@ -154,7 +154,7 @@ fn full_lifecycle_down_to_destroyed_keeps_the_version_number() {
         fx.ring.enable(&acme, &v1),
         Err(Error::Transition(_))
     ));
-    let stored = fx.store.load(&key).unwrap().unwrap();
+    let (stored, _) = fx.store.load(&key).unwrap().unwrap();
     assert!(stored.versions()[0].wrapped().is_none());
     assert!(stored.versions()[1].wrapped().is_some());
     let refused = fx.ring.decrypt(&acme, &sealed, b"").unwrap_err();
@@ -399,7 +399,7 @@ fn wrapped_material_is_bound_to_its_version() {
     let key = name("acme", "audit-export");
     fx.ring.create_key(&acme, &key).unwrap();
     fx.ring.rotate(&acme, &key).unwrap();
-    let record = fx.store.load(&key).unwrap().unwrap();
+    let (record, _) = fx.store.load(&key).unwrap().unwrap();
     let v1_wrapped = serde_json::to_value(record.versions()[0].wrapped()).unwrap();
     fx.edit_version(&key.at_version(v(2)), |version| {
         version["wrapped"] = v1_wrapped;
@@ -428,7 +428,7 @@ impl KeyStore for PanickingStore {
     fn load(
         &self,
         name: &key_model::KeyName,
-    ) -> Result<Option<key_model::ring::StoredKey>, key_model::BackendError> {
+    ) -> Result<Option<(key_model::ring::StoredKey, Revision)>, key_model::BackendError> {
         self.inner.load(name)
     }
 
@@ -439,12 +439,16 @@ impl KeyStore for PanickingStore {
         self.inner.list(tenant)
     }
 
-    fn save(&self, key: &key_model::ring::StoredKey) -> Result<(), key_model::BackendError> {
+    fn save(
+        &self,
+        key: &key_model::ring::StoredKey,
+        expected: Option<Revision>,
+    ) -> Result<Revision, key_model::BackendError> {
         assert!(
             !self.fail.load(std::sync::atomic::Ordering::SeqCst),
             "store crashed"
         );
-        self.inner.save(key)
+        self.inner.save(key, expected)
     }
 }
 

@@ -1,6 +1,8 @@
 //! The embedded key ring (`key_model::ring`) driven through its public API:
 //! lifecycle operations and G5, envelope binding and parsing (G7), the
-//! fail-closed policy in every state (G6), concurrent use, errors that carry
+//! fail-closed policy in every state (G6), concurrent use, several rings
+//! over one store (compare-and-swap, the cache lifetime), the store
+//! conformance suite, errors that carry
 //! no key material (G8), and an in-suite fuzz pass over the parsers.
 //!
 //! One binary, one module per concern; `support` holds the scopes, names
@@ -12,6 +14,8 @@ mod envelope;
 mod errors;
 mod fail_closed;
 mod fuzz;
+mod instances;
 mod lifecycle;
 mod root_conformance;
+mod stores;
 mod support;

@@ -121,7 +121,7 @@ impl Fixture {
     /// Rewrites the stored record of `key_ref`'s key through serde, the way
     /// a database row is read: `edit` gets the JSON of the version.
     pub fn edit_version(&self, key_ref: &KeyRef, edit: impl FnOnce(&mut serde_json::Value)) {
-        let record = self
+        let (record, revision) = self
             .store
             .load(&key_ref.name())
             .expect("store")
@@ -134,7 +134,7 @@ impl Fixture {
             .expect("version exists");
         edit(version);
         let edited: StoredKey = serde_json::from_value(json).expect("deserializable");
-        self.store.save(&edited).expect("store");
+        self.store.save(&edited, Some(revision)).expect("store");
     }
 
     /// Sets the stored state of `key_ref` to `state` (serde's form of a

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 use std::sync::{PoisonError, RwLock};
 
 use crate::model::id::{KeyName, TenantId};
-use crate::ring::backend::BackendError;
-use crate::ring::store::{KeyStore, StoredKey};
+use crate::ring::backend::{BackendError, BackendErrorKind};
+use crate::ring::store::{KeyStore, Revision, StoredKey};
 
 /// A [`KeyStore`] in process memory: the default, and the model for a
 /// database-backed one. Records are kept as the ring saved them.
@@ -25,7 +25,7 @@ use crate::ring::store::{KeyStore, StoredKey};
 /// ```
 #[derive(Debug, Default)]
 pub struct MemoryKeyStore {
-    keys: RwLock<BTreeMap<KeyName, StoredKey>>,
+    keys: RwLock<BTreeMap<KeyName, (StoredKey, Revision)>>,
 }
 
 impl MemoryKeyStore {
@@ -36,11 +36,16 @@ impl MemoryKeyStore {
 }
 
 impl KeyStore for MemoryKeyStore {
-    fn load(&self, name: &KeyName) -> Result<Option<StoredKey>, BackendError> {
+    fn load(&self, name: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError> {
         // A writer that panicked left either the old or the new record:
         // `insert` replaces a whole record. Reading on is safe.
         let keys = self.keys.read().unwrap_or_else(PoisonError::into_inner);
         Ok(keys.get(name).cloned())
+    }
+
+    fn revision(&self, name: &KeyName) -> Result<Option<Revision>, BackendError> {
+        let keys = self.keys.read().unwrap_or_else(PoisonError::into_inner);
+        Ok(keys.get(name).map(|(_, revision)| *revision))
     }
 
     fn list(&self, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
@@ -52,9 +57,20 @@ impl KeyStore for MemoryKeyStore {
             .collect())
     }
 
-    fn save(&self, key: &StoredKey) -> Result<(), BackendError> {
+    fn save(&self, key: &StoredKey, expected: Option<Revision>) -> Result<Revision, BackendError> {
+        let conflict = |detail| Err(BackendError::new(BackendErrorKind::Conflict, detail));
+        // The comparison and the write under one write lock: the swap is
+        // atomic for every thread of the process.
         let mut keys = self.keys.write().unwrap_or_else(PoisonError::into_inner);
-        keys.insert(key.name.clone(), key.clone());
-        Ok(())
+        let current = keys.get(&key.name).map(|(_, revision)| *revision);
+        if current != expected {
+            return match current {
+                Some(_) if expected.is_none() => conflict("the key exists already"),
+                _ => conflict("the record changed since it was read"),
+            };
+        }
+        let next = Revision::new(current.map_or(1, |r| r.get().saturating_add(1)));
+        keys.insert(key.name.clone(), (key.clone(), next));
+        Ok(next)
     }
 }

@@ -116,34 +116,96 @@ impl StoredKey {
     }
 }
 
-/// Where keys are stored: metadata and wrapped material, one record per
-/// key. Plug point for a database.
+/// The store's revision of a key's record: a number the store assigns at
+/// every successful [`KeyStore::save`] of that key, strictly greater than the
+/// one before. It is what a compare-and-swap compares: a writer names the
+/// revision it read, and the store refuses the write if the record has moved
+/// on since.
 ///
-/// The key ring caches what it loads and writes every change through
-/// [`KeyStore::save`] before it takes effect. It serializes its own writes;
-/// several processes writing one store need the store to compare and swap
-/// (later work, see `docs/key-model.md`).
-pub trait KeyStore: Send + Sync {
-    /// The record of `name`, if the key exists.
-    fn load(&self, name: &KeyName) -> Result<Option<StoredKey>, BackendError>;
+/// Revisions of different keys are unrelated; only their order per key
+/// matters (the key ring never replaces a cached record with an older one).
+///
+/// ```
+/// use key_model::ring::Revision;
+///
+/// let first = Revision::new(1);
+/// assert!(Revision::new(2) > first);
+/// assert_eq!(first.get(), 1);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Revision(u64);
 
-    /// The names of every key of `tenant`.
+impl Revision {
+    /// The revision numbered `n` (a store's own counter, or a column).
+    pub const fn new(n: u64) -> Revision {
+        Revision(n)
+    }
+
+    /// Its number.
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+}
+
+/// Where keys are stored: metadata and wrapped material, one record per
+/// key, each with a [`Revision`]. Plug point for a database.
+///
+/// **Compare and swap.** Several key rings (in several processes, or
+/// instances of a service) may share one store. Each writes a change as
+/// "replace the record I read at revision `r`": [`KeyStore::save`] with
+/// `Some(r)` must refuse, with [`BackendErrorKind::Conflict`] and without
+/// writing, when the stored revision is no longer `r`; with `None` it must
+/// create the record only if the key does not exist. So a rotation on one
+/// instance and one on another at the same moment cannot overwrite each
+/// other: the loser's ring reloads the record and retries its change (a
+/// bounded number of times), and never writes over what it did not read.
+/// Before this contract the trait had a plain "create or replace" `save`,
+/// which was correct for one process only.
+///
+/// **Revision reads.** [`KeyStore::revision`] is the cheap question "has
+/// this key changed?": the ring asks it when a cached key is older than its
+/// cache lifetime, and reloads the record only when the answer differs
+/// from what it holds. The default implementation loads the whole record; a
+/// database store reads one column.
+///
+/// A store keeps records exactly: what [`KeyStore::load`] returns is equal
+/// to what was saved, a state it does not know included. It never sees
+/// unwrapped material. `key_model::testing::run_store_conformance` (feature
+/// `testing`) checks all of this against any store.
+pub trait KeyStore: Send + Sync {
+    /// The record of `name` and its revision, if the key exists.
+    fn load(&self, name: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError>;
+
+    /// The revision of the record of `name`, if the key exists: what
+    /// [`KeyStore::load`] would return with it, without the record.
+    fn revision(&self, name: &KeyName) -> Result<Option<Revision>, BackendError> {
+        Ok(self.load(name)?.map(|(_, revision)| revision))
+    }
+
+    /// The names of every key of `tenant`, in any order.
     fn list(&self, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError>;
 
-    /// Creates or replaces the record of `key.name()`, atomically.
-    fn save(&self, key: &StoredKey) -> Result<(), BackendError>;
+    /// Writes the record of `key.name()`, atomically, if the stored
+    /// revision is `expected` (`None`: only if the key does not exist), and
+    /// returns the record's new revision. Otherwise writes nothing and
+    /// fails with [`BackendErrorKind::Conflict`].
+    fn save(&self, key: &StoredKey, expected: Option<Revision>) -> Result<Revision, BackendError>;
 }
 
 impl<T: KeyStore + ?Sized> KeyStore for Arc<T> {
-    fn load(&self, name: &KeyName) -> Result<Option<StoredKey>, BackendError> {
+    fn load(&self, name: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError> {
         (**self).load(name)
+    }
+
+    fn revision(&self, name: &KeyName) -> Result<Option<Revision>, BackendError> {
+        (**self).revision(name)
     }
 
     fn list(&self, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
         (**self).list(tenant)
     }
 
-    fn save(&self, key: &StoredKey) -> Result<(), BackendError> {
-        (**self).save(key)
+    fn save(&self, key: &StoredKey, expected: Option<Revision>) -> Result<Revision, BackendError> {
+        (**self).save(key, expected)
     }
 }
