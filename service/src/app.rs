@@ -45,6 +45,10 @@ impl std::fmt::Debug for App {
 }
 
 /// The key name of `tenant`'s recording key.
+///
+/// # Panics
+///
+/// Never: a tenant id and the fixed purpose always make a valid name.
 pub fn recording_key(tenant: &TenantId) -> KeyName {
     format!("tenants/{tenant}/keys/{RECORDING_PURPOSE}")
         .parse()

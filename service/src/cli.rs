@@ -71,7 +71,7 @@ pub fn parse(args: &[String]) -> Result<Cli, String> {
                     "--data-dir" => {
                         data_dir = Some(PathBuf::from(
                             args.next().ok_or("--data-dir needs a directory")?,
-                        ))
+                        ));
                     }
                     "--demo" => demo = true,
                     _ => return Err("serve: unknown argument".into()),

@@ -16,7 +16,7 @@ use std::sync::Mutex;
 
 use chacha20poly1305::aead::{Aead, Payload};
 use chacha20poly1305::{Key, KeyInit, XChaCha20Poly1305, XNonce};
-use key_model::ring::{KeyStore, RingCall, RootKey, StoredKey, WrappedKey};
+use key_model::ring::{KeyStore, Revision, RingCall, RootKey, StoredKey, WrappedKey};
 use key_model::testing::{CanaryKeys, ring_with_canary_keys};
 use key_model::{BackendError, BackendErrorKind, KeyName, KeyRef, KeyRing, TenantId};
 use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox};
@@ -48,58 +48,88 @@ const UNAVAILABLE: BackendError = BackendError::new(
 const CORRUPT: BackendError =
     BackendError::new(BackendErrorKind::Corrupt, "the key file is corrupt");
 
-/// Every key's stored record in one JSON file, rewritten whole (through a
-/// temporary file and a rename) on each change.
+/// Every key's stored record and its revision in one JSON file, read on
+/// every call (so a change by another process, an `operator` command, is
+/// seen within the ring's cache lifetime) and rewritten whole, through a
+/// temporary file and a rename, on each change. Compare-and-swap holds
+/// within one process (the lock); across processes the last rename wins,
+/// which is why this is a stand-in and the `SQLite` store is the default.
 #[derive(Debug)]
 pub struct FileKeyStore {
     path: PathBuf,
-    keys: Mutex<BTreeMap<String, StoredKey>>,
+    writes: Mutex<()>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Row {
+    revision: u64,
+    key: StoredKey,
 }
 
 impl FileKeyStore {
-    /// Opens `DIR/keys.json`, or starts empty.
+    /// The store of `DIR/keys.json` (created on the first save).
     pub fn open(dir: &Path) -> Result<FileKeyStore, BackendError> {
-        let path = dir.join("keys.json");
-        let keys: Vec<StoredKey> = match fs::read(&path) {
+        let store = FileKeyStore {
+            path: dir.join("keys.json"),
+            writes: Mutex::new(()),
+        };
+        store.read()?;
+        Ok(store)
+    }
+
+    fn read(&self) -> Result<BTreeMap<String, Row>, BackendError> {
+        let rows: Vec<Row> = match fs::read(&self.path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|_| CORRUPT)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(_) => return Err(UNAVAILABLE),
         };
-        let keys = keys
+        Ok(rows
             .into_iter()
-            .map(|k| (k.name().to_string(), k))
-            .collect();
-        Ok(FileKeyStore {
-            path,
-            keys: Mutex::new(keys),
-        })
+            .map(|r| (r.key.name().to_string(), r))
+            .collect())
     }
 }
 
 impl KeyStore for FileKeyStore {
-    fn load(&self, name: &KeyName) -> Result<Option<StoredKey>, BackendError> {
-        let keys = self.keys.lock().map_err(|_| UNAVAILABLE)?;
-        Ok(keys.get(&name.to_string()).cloned())
+    fn load(&self, name: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError> {
+        Ok(self
+            .read()?
+            .remove(&name.to_string())
+            .map(|r| (r.key, Revision::new(r.revision))))
     }
 
     fn list(&self, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
-        let keys = self.keys.lock().map_err(|_| UNAVAILABLE)?;
-        Ok(keys
-            .values()
-            .map(|k| k.name().clone())
+        Ok(self
+            .read()?
+            .into_values()
+            .map(|r| r.key.name().clone())
             .filter(|n| n.tenant() == tenant)
             .collect())
     }
 
-    fn save(&self, key: &StoredKey) -> Result<(), BackendError> {
-        let mut keys = self.keys.lock().map_err(|_| UNAVAILABLE)?;
-        let mut next = keys.clone();
-        next.insert(key.name().to_string(), key.clone());
-        let all: Vec<&StoredKey> = next.values().collect();
+    fn save(&self, key: &StoredKey, expected: Option<Revision>) -> Result<Revision, BackendError> {
+        let _writes = self.writes.lock().map_err(|_| UNAVAILABLE)?;
+        let mut rows = self.read()?;
+        let name = key.name().to_string();
+        let current = rows.get(&name).map(|r| Revision::new(r.revision));
+        if current != expected {
+            return Err(BackendError::new(
+                BackendErrorKind::Conflict,
+                "the key record changed concurrently",
+            ));
+        }
+        let revision = current.map_or(1, |r| r.get() + 1);
+        rows.insert(
+            name,
+            Row {
+                revision,
+                key: key.clone(),
+            },
+        );
+        let all: Vec<&Row> = rows.values().collect();
         let bytes = serde_json::to_vec_pretty(&all).map_err(|_| CORRUPT)?;
         write_atomically(&self.path, &bytes).map_err(|_| UNAVAILABLE)?;
-        *keys = next;
-        Ok(())
+        Ok(Revision::new(revision))
     }
 }
 
@@ -213,5 +243,32 @@ impl RootKey for FileRootKey {
         opened.zeroize();
         copied.map_err(|_| refused)?;
         Ok(boxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("km-keys-{}", crate::records::random_text(10)));
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn the_file_store_passes_the_store_conformance_suite() {
+        key_model::testing::run_store_conformance(|| FileKeyStore::open(&scratch()).unwrap());
+    }
+
+    #[test]
+    fn the_file_root_key_passes_the_root_key_conformance_suite() {
+        let dir = scratch();
+        let root = FileRootKey::open_or_create(&dir.join("root.key")).unwrap();
+        key_model::testing::root_key_conformance(&root);
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &fs::metadata(dir.join("root.key")).unwrap().permissions(),
+        );
+        assert_eq!(mode & 0o777, 0o600);
     }
 }

@@ -1,5 +1,5 @@
 //! The reference service of key-model: a tenant API (SSH session
-//! recordings, the audit log, exports, OpenAPI and Swagger UI), a portal
+//! recordings, the audit log, exports, `OpenAPI` and Swagger UI), a portal
 //! for tenant admins, the platform's operator commands, and the `evidence`
 //! command that runs the VN-12 walkthrough against a live instance.
 //!
@@ -10,7 +10,7 @@
 //!   tenants and the portal's sessions.
 //! - [`auth`]: the host authorization layer, the one place that turns a
 //!   checked caller into a `TenantScope`.
-//! - [`api`]: the tenant API under `/api`, with its OpenAPI document.
+//! - [`api`]: the tenant API under `/api`, with its `OpenAPI` document.
 //! - [`portal`]: the server-rendered portal under `/portal`.
 //! - [`server`]: binding, serving, graceful shutdown, and a handle that
 //!   runs a service on a background thread (tests, the evidence command).

@@ -5,7 +5,7 @@
 //!
 //! STAND-IN (until issue 13's `store-sqlite` is on main): JSON-lines files,
 //! read whole on every query, so that lines appended by an `operator`
-//! command in another process show at once. A SQLite file (rusqlite) takes
+//! command in another process show at once. A `SQLite` file (rusqlite) takes
 //! their place behind the same methods.
 
 use std::fs;

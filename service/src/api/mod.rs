@@ -1,6 +1,6 @@
 //! The tenant API under `/api`: JSON, bearer token, problem responses.
 //! Keys are platform-managed: no route here creates, rotates or lists
-//! keys (those are the operator commands), and the OpenAPI document lists
+//! keys (those are the operator commands), and the `OpenAPI` document lists
 //! exactly the routes below.
 
 pub mod audit;
@@ -18,7 +18,7 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 use crate::app::SharedApp;
 use crate::problem::Problem;
 
-/// The OpenAPI document of the tenant API.
+/// The `OpenAPI` document of the tenant API.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "key-model reference service: tenant API", version = "0.1.0",

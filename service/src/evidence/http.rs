@@ -2,6 +2,7 @@
 //! walkthrough and the tests to call the service on loopback and keep
 //! every response byte for the leak scan (no client crate to build).
 
+use std::fmt::Write as _;
 use std::io::{self, Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
@@ -58,7 +59,7 @@ pub fn request(
         body.len()
     );
     for (n, v) in headers {
-        head.push_str(&format!("{n}: {v}\r\n"));
+        let _ = write!(head, "{n}: {v}\r\n");
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes())?;

@@ -1,11 +1,12 @@
 //! The walkthrough: a service with canary keys ([`Fixture`]) and the
 //! visits, calls and checks of VN-12 ([`Walk`]), every output scanned.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use axum::Router;
 use key_model::testing::CanaryKeys;
-use key_model::{KeyRef, TenantId};
+use key_model::{KeyMetadata, KeyRef, TenantId};
 
 use super::browser::Browser;
 use super::http::{self, HttpResponse};
@@ -40,7 +41,7 @@ impl Fixture {
     /// Starts one, with the routes `extra` makes from the canaries (a
     /// test's deliberately leaking page; `Router::new()` otherwise).
     pub fn start(extra: impl FnOnce(&CanaryKeys) -> Router<SharedApp>) -> Result<Fixture, String> {
-        let seed = u64::from(std::process::id()) ^ 0x5eed_0f_ca_5a_12;
+        let seed = u64::from(std::process::id()) ^ 0x5eed_0fca_5a12;
         let dir = std::env::temp_dir().join(format!(
             "key-model-evidence-{}",
             crate::records::random_text(10)
@@ -68,6 +69,9 @@ impl Drop for Fixture {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// A step of the walkthrough: its evidence, or why it failed.
+type Step<'a> = fn(&mut Walk<'a>) -> Result<Vec<String>, String>;
 
 /// One page as the browser rendered it and as the server sent it.
 #[derive(Debug)]
@@ -219,7 +223,7 @@ impl<'a> Walk<'a> {
     /// lines, then the scan of the log; a report with PASS or FAIL per line.
     pub fn checklist(&mut self) -> Report {
         let mut report = Report::default();
-        let steps: [(&str, fn(&mut Self) -> Result<Vec<String>, String>); 8] = [
+        let steps: [(&str, Step<'a>); 8] = [
             (
                 "Step 1: /api/docs shows only encryption_key_ref metadata",
                 Self::step_api_docs,
@@ -482,7 +486,7 @@ impl<'a> Walk<'a> {
             .versions(&scope, &recording_key(&acme))
             .map_err(|e| e.to_string())?
             .into_iter()
-            .find(|m| m.is_primary())
+            .find(KeyMetadata::is_primary)
             .ok_or("no primary")?;
         let old = records
             .iter()
@@ -561,7 +565,10 @@ impl<'a> Walk<'a> {
             .into_iter()
             .next()
             .ok_or("no key issued")?;
-        let planted: String = canary.bytes().iter().map(|b| format!("{b:02x}")).collect();
+        let planted = canary.bytes().iter().fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        });
         let mut probe = Scan::new(self.fixture.canaries.clone());
         probe.scan(
             Kind::Page,

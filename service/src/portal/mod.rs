@@ -1,5 +1,5 @@
 //! The portal under `/portal`: server-rendered pages for a tenant admin,
-//! signed in with the admin token into a session cookie (HttpOnly,
+//! signed in with the admin token into a session cookie (`HttpOnly`,
 //! SameSite=Strict). No JavaScript; every response carries a strict
 //! `Content-Security-Policy`.
 
