@@ -133,6 +133,10 @@ fn upload_list_get_and_play_back_a_recording() {
 }
 
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one table of bad requests, read top to bottom"
+)]
 fn bad_input_gets_a_problem_never_a_5xx_nor_an_echo() {
     let f = start();
     let acme = token(&f, "acme");

@@ -2,6 +2,7 @@
 //! headless): the VN-12 walkthrough passes with every key a canary and
 //! zero leaks, and a deliberately leaking page is caught.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use axum::response::Html;
@@ -43,12 +44,14 @@ fn a_deliberately_leaking_page_is_caught() {
     let fixture = Fixture::start(|canaries| {
         // A test-only page that shows a key's material in hex: the bug the
         // scan exists to catch.
-        let hex: String = canaries
+        let hex = canaries
             .canary_for(&victim)
             .bytes()
             .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+            .fold(String::new(), |mut s, b| {
+                let _ = write!(s, "{b:02x}");
+                s
+            });
         axum::Router::new().route(
             "/portal/leak",
             get(move || async move { Html(format!("<p>debug: {hex}</p>")) }),
