@@ -36,4 +36,19 @@ install_chromium() {
     apt_install chromium
 }
 
+# Schemathesis (from PyPI, into a virtualenv under target/, no root
+# needed): scripts/schemathesis.sh runs it against the reference service's
+# /api/openapi.json.
+install_schemathesis() {
+    local venv
+    venv="$(dirname "$0")/../target/tools/schemathesis"
+    if [[ -x $venv/bin/schemathesis ]]; then
+        return 0
+    fi
+    echo "install-test-deps: installing schemathesis"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q 'schemathesis>=4,<5'
+}
+
 install_chromium
+install_schemathesis

@@ -80,12 +80,16 @@ pub fn router() -> Router<SharedApp> {
         .merge(docs)
 }
 
+/// The largest `offset` a list accepts (documented in the OpenAPI
+/// document, whose integers are signed 64-bit).
+pub const MAX_OFFSET: u64 = 1_000_000_000;
+
 /// The paging parameters of a list.
 #[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// How many items to skip (default 0).
-    #[param(minimum = 0)]
+    #[param(minimum = 0, maximum = 1_000_000_000)]
     pub offset: Option<u64>,
     /// How many items to return, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
@@ -100,9 +104,10 @@ impl PageParams {
             .map_err(|_| Problem::INVALID_QUERY)?
             .0;
         let limit = params.limit.unwrap_or(20);
-        if !(1..=100).contains(&limit) {
+        let offset = params.offset.unwrap_or(0);
+        if !(1..=100).contains(&limit) || offset > MAX_OFFSET {
             return Err(Problem::INVALID_QUERY);
         }
-        Ok((params.offset.unwrap_or(0), limit))
+        Ok((offset, limit))
     }
 }

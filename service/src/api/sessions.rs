@@ -15,7 +15,7 @@ use crate::problem::{ApiJson, Problem, ProblemBody};
 
 /// Lists the tenant's SSH session records, newest first.
 #[utoipa::path(get, path = "/api/ssh-sessions", tag = "ssh-sessions", params(PageParams),
-    responses((status = 200, body = SshSessionPage), (status = 400, body = ProblemBody), (status = 401, body = ProblemBody)))]
+    responses((status = 200, body = SshSessionPage), (status = 400, body = ProblemBody, content_type = "application/problem+json"), (status = 401, body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn list(
     State(app): State<SharedApp>,
     Tenant(scope): Tenant,
@@ -34,8 +34,8 @@ pub async fn list(
 /// the response is the new record.
 #[utoipa::path(post, path = "/api/ssh-sessions", tag = "ssh-sessions",
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The recording, 1 byte to 1 MiB."),
-    responses((status = 201, body = SshSessionRecord), (status = 400, body = ProblemBody), (status = 401, body = ProblemBody),
-              (status = 413, body = ProblemBody), (status = 415, body = ProblemBody)))]
+    responses((status = 201, body = SshSessionRecord), (status = 400, body = ProblemBody, content_type = "application/problem+json"), (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+              (status = 413, body = ProblemBody, content_type = "application/problem+json"), (status = 415, body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn upload(
     State(app): State<SharedApp>,
     Tenant(scope): Tenant,
@@ -72,7 +72,7 @@ pub async fn upload(
 /// a missing one.
 #[utoipa::path(get, path = "/api/ssh-sessions/{session_id}", tag = "ssh-sessions",
     params(("session_id" = String, Path, description = "`sess_` and 12 characters of [0-9a-z]", pattern = "^sess_[0-9a-z]{12}$")),
-    responses((status = 200, body = SshSessionRecord), (status = 400, body = ProblemBody), (status = 401, body = ProblemBody), (status = 404, body = ProblemBody)))]
+    responses((status = 200, body = SshSessionRecord), (status = 400, body = ProblemBody, content_type = "application/problem+json"), (status = 401, body = ProblemBody, content_type = "application/problem+json"), (status = 404, body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn get_one(
     State(app): State<SharedApp>,
     Tenant(scope): Tenant,
@@ -85,7 +85,7 @@ pub async fn get_one(
 #[utoipa::path(get, path = "/api/ssh-sessions/{session_id}/recording", tag = "ssh-sessions",
     params(("session_id" = String, Path, description = "`sess_` and 12 characters of [0-9a-z]", pattern = "^sess_[0-9a-z]{12}$")),
     responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>, description = "The decrypted recording."),
-              (status = 400, body = ProblemBody), (status = 401, body = ProblemBody), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
+              (status = 400, body = ProblemBody, content_type = "application/problem+json"), (status = 401, body = ProblemBody, content_type = "application/problem+json"), (status = 404, body = ProblemBody, content_type = "application/problem+json"), (status = 409, body = ProblemBody, content_type = "application/problem+json")))]
 pub async fn playback(
     State(app): State<SharedApp>,
     Tenant(scope): Tenant,
