@@ -6,22 +6,32 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
+    use renamed::km::key_model as key_model_crate;
+    #[allow(dead_code)]
+    struct SecretFreeField<T: ?Sized + key_model_crate::SecretFree>(
+        ::core::marker::PhantomData<T>,
+    );
+    #[allow(dead_code, clippy::too_many_arguments)]
+    fn secret_free_proof<T>(_: SecretFreeField<Vec<T>>)
+    where
+        T: key_model_crate::SecretFree,
+    {}
+    unsafe impl<T> key_model_crate::ApiDto for Page<T>
+    where
+        T: key_model_crate::SecretFree,
+    {}
+    #[automatically_derived]
+    impl<
+        T,
+    > key_model_crate::derive_support::DeriveOneBoundaryKindAndNameTheOthersInKeyModelAlso
+    for Page<T>
+    where
+        T: key_model_crate::SecretFree,
+    {}
     #[automatically_derived]
     #[diagnostic::do_not_recommend]
-    unsafe impl<T> renamed::km::SecretFree for Page<T>
+    unsafe impl<T> key_model_crate::SecretFree for Page<T>
     where
-        T: renamed::km::SecretFree,
-    {
-        #[inline]
-        fn __key_model_assert_fields_secret_free() {
-            let _ = <Vec<
-                T,
-            > as renamed::km::SecretFree>::__key_model_assert_fields_secret_free;
-        }
-    }
-    #[automatically_derived]
-    unsafe impl<T> renamed::km::ApiDto for Page<T>
-    where
-        T: renamed::km::SecretFree,
+        T: key_model_crate::SecretFree,
     {}
 };

@@ -10,21 +10,25 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
+    use ::key_model::key_model as key_model_crate;
+    #[allow(dead_code)]
+    struct SecretFreeField<T: ?Sized + key_model_crate::SecretFree>(
+        ::core::marker::PhantomData<T>,
+    );
+    #[allow(dead_code, clippy::too_many_arguments)]
+    fn secret_free_proof(
+        _: SecretFreeField<KeyRef>,
+        #[cfg(feature = "b")]
+        _: SecretFreeField<String>,
+        #[cfg(feature = "b")]
+        #[cfg(unix)]
+        _: SecretFreeField<Vec<u16>>,
+    ) {}
+    unsafe impl key_model_crate::ApiDto for Change {}
+    #[automatically_derived]
+    impl key_model_crate::derive_support::DeriveOneBoundaryKindAndNameTheOthersInKeyModelAlso
+    for Change {}
     #[automatically_derived]
     #[diagnostic::do_not_recommend]
-    unsafe impl ::key_model::SecretFree for Change {
-        #[inline]
-        fn __key_model_assert_fields_secret_free() {
-            let _ = <KeyRef as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
-            #[cfg(feature = "b")]
-            let _ = <String as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
-            #[cfg(feature = "b")]
-            #[cfg(unix)]
-            let _ = <Vec<
-                u16,
-            > as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
-        }
-    }
-    #[automatically_derived]
-    unsafe impl ::key_model::ApiDto for Change {}
+    unsafe impl key_model_crate::SecretFree for Change {}
 };

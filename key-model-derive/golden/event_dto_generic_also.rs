@@ -9,37 +9,55 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
+    use ::key_model::key_model as key_model_crate;
+    #[allow(dead_code)]
+    struct SecretFreeField<T: ?Sized + key_model_crate::SecretFree>(
+        ::core::marker::PhantomData<T>,
+    );
+    #[allow(dead_code, clippy::too_many_arguments)]
+    fn secret_free_proof<'a, T: Clone, const N: usize>(
+        _: SecretFreeField<Vec<T>>,
+        _: SecretFreeField<&'a str>,
+    )
+    where
+        T: Default,
+        T: key_model_crate::SecretFree,
+    {}
+    unsafe impl<'a, T: Clone, const N: usize> key_model_crate::EventDto
+    for Page<'a, T, N>
+    where
+        T: Default,
+        T: key_model_crate::SecretFree,
+    {}
+    unsafe impl<'a, T: Clone, const N: usize> key_model_crate::AuditDto
+    for Page<'a, T, N>
+    where
+        T: Default,
+        T: key_model_crate::SecretFree,
+    {}
+    unsafe impl<'a, T: Clone, const N: usize> key_model_crate::ExportDto
+    for Page<'a, T, N>
+    where
+        T: Default,
+        T: key_model_crate::SecretFree,
+    {}
+    #[automatically_derived]
+    impl<
+        'a,
+        T: Clone,
+        const N: usize,
+    > key_model_crate::derive_support::DeriveOneBoundaryKindAndNameTheOthersInKeyModelAlso
+    for Page<'a, T, N>
+    where
+        T: Default,
+        T: key_model_crate::SecretFree,
+    {}
     #[automatically_derived]
     #[diagnostic::do_not_recommend]
-    unsafe impl<'a, T: Clone, const N: usize> ::key_model::SecretFree for Page<'a, T, N>
+    unsafe impl<'a, T: Clone, const N: usize> key_model_crate::SecretFree
+    for Page<'a, T, N>
     where
         T: Default,
-        T: ::key_model::SecretFree,
-    {
-        #[inline]
-        fn __key_model_assert_fields_secret_free() {
-            let _ = <Vec<
-                T,
-            > as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
-            let _ = <&'a str as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
-        }
-    }
-    #[automatically_derived]
-    unsafe impl<'a, T: Clone, const N: usize> ::key_model::EventDto for Page<'a, T, N>
-    where
-        T: Default,
-        T: ::key_model::SecretFree,
-    {}
-    #[automatically_derived]
-    unsafe impl<'a, T: Clone, const N: usize> ::key_model::AuditDto for Page<'a, T, N>
-    where
-        T: Default,
-        T: ::key_model::SecretFree,
-    {}
-    #[automatically_derived]
-    unsafe impl<'a, T: Clone, const N: usize> ::key_model::ExportDto for Page<'a, T, N>
-    where
-        T: Default,
-        T: ::key_model::SecretFree,
+        T: key_model_crate::SecretFree,
     {}
 };

@@ -5,15 +5,18 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
+    use ::key_model::key_model as key_model_crate;
+    #[allow(dead_code)]
+    struct SecretFreeField<T: ?Sized + key_model_crate::SecretFree>(
+        ::core::marker::PhantomData<T>,
+    );
+    #[allow(dead_code, clippy::too_many_arguments)]
+    fn secret_free_proof(_: SecretFreeField<String>, _: SecretFreeField<u64>) {}
+    unsafe impl key_model_crate::ExportDto for SessionRow {}
+    #[automatically_derived]
+    impl key_model_crate::derive_support::DeriveOneBoundaryKindAndNameTheOthersInKeyModelAlso
+    for SessionRow {}
     #[automatically_derived]
     #[diagnostic::do_not_recommend]
-    unsafe impl ::key_model::SecretFree for SessionRow {
-        #[inline]
-        fn __key_model_assert_fields_secret_free() {
-            let _ = <String as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
-            let _ = <u64 as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
-        }
-    }
-    #[automatically_derived]
-    unsafe impl ::key_model::ExportDto for SessionRow {}
+    unsafe impl key_model_crate::SecretFree for SessionRow {}
 };

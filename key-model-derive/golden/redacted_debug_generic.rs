@@ -12,6 +12,7 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
+    use ::key_model::key_model as key_model_crate;
     #[automatically_derived]
     impl<'a, T, U: Clone> ::core::fmt::Debug for Tagged<'a, T, U>
     where
@@ -27,15 +28,21 @@ const _: () = {
                     marker: __field_marker,
                     ..
                 } => {
-                    ::key_model::__private::debug_struct(
+                    key_model_crate::derive_support::debug_struct(
                         __f,
                         "Tagged",
                         &["label", "value", "secret", "marker"],
                         &[
-                            &__field_label,
-                            &__field_value,
-                            &::key_model::__private::Redacted,
-                            &__field_marker,
+                            key_model_crate::derive_support::debug_sized_field::<
+                                &'a str,
+                            >(__field_label),
+                            key_model_crate::derive_support::debug_sized_field::<
+                                T,
+                            >(__field_value),
+                            &key_model_crate::derive_support::Redacted,
+                            key_model_crate::derive_support::debug_field::<
+                                PhantomData<U>,
+                            >(&__field_marker),
                         ],
                     )
                 }

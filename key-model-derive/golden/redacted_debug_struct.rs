@@ -15,6 +15,7 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
+    use ::key_model::key_model as key_model_crate;
     #[automatically_derived]
     impl ::core::fmt::Debug for Entry {
         #[inline]
@@ -26,17 +27,21 @@ const _: () = {
                     count: __field_count,
                     ..
                 } => {
-                    ::key_model::__private::debug_struct(
+                    key_model_crate::derive_support::debug_struct(
                         __f,
                         "Entry",
                         &["tenant", "key", "card", "count"],
                         &[
-                            &__field_tenant,
-                            &::key_model::__private::Redacted,
-                            &::key_model::__private::With::<
+                            key_model_crate::derive_support::debug_sized_field::<
+                                String,
+                            >(__field_tenant),
+                            &key_model_crate::derive_support::Redacted,
+                            &key_model_crate::derive_support::With::<
                                 String,
                             >(__field_card, last_four),
-                            &__field_count,
+                            key_model_crate::derive_support::debug_field::<
+                                u32,
+                            >(&__field_count),
                         ],
                     )
                 }

@@ -15,32 +15,40 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
-    mod __fields {
-        #[allow(non_camel_case_types, dead_code)]
-        pub struct user;
-        #[allow(non_camel_case_types, dead_code)]
-        pub struct field_0;
-    }
+    use ::key_model::key_model as key_model_crate;
     #[automatically_derived]
     impl ::core::fmt::Display for Login {
         fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             match self {
                 Self::Password { user: __field_user, .. } => {
-                    ::core::write!(
-                        __f, "password for {__arg0}", __arg0 = &
-                        ::key_model::__private::display_unredacted:: < String,
-                        __fields::user > (__field_user)
+                    ::core::fmt::Formatter::write_fmt(
+                        __f,
+                        ::core::format_args!(
+                            "password for {__arg0}", __arg0 = &
+                            key_model_crate::derive_support::display_unredacted:: <
+                            String > (__field_user)
+                        ),
                     )
                 }
                 Self::Token { 0: __field_0, .. } => {
-                    ::core::write!(
-                        __f, "token {__arg0}", __arg0 = &
-                        ::key_model::__private::display_unredacted:: < String,
-                        __fields::field_0 > (__field_0)
+                    ::core::fmt::Formatter::write_fmt(
+                        __f,
+                        ::core::format_args!(
+                            "token {__arg0}", __arg0 = &
+                            key_model_crate::derive_support::display_unredacted:: <
+                            String > (__field_0)
+                        ),
                     )
                 }
-                Self::Key { .. } => ::core::write!(__f, "key"),
-                Self::Anonymous { .. } => ::core::write!(__f, "anonymous"),
+                Self::Key { .. } => {
+                    ::core::fmt::Formatter::write_fmt(__f, ::core::format_args!("key"))
+                }
+                Self::Anonymous { .. } => {
+                    ::core::fmt::Formatter::write_fmt(
+                        __f,
+                        ::core::format_args!("anonymous"),
+                    )
+                }
             }
         }
     }

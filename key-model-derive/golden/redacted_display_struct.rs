@@ -15,12 +15,7 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
-    mod __fields {
-        #[allow(non_camel_case_types, dead_code)]
-        pub struct tenant;
-        #[allow(non_camel_case_types, dead_code)]
-        pub struct count;
-    }
+    use ::key_model::key_model as key_model_crate;
     #[automatically_derived]
     impl ::core::fmt::Display for Entry {
         fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -31,14 +26,17 @@ const _: () = {
                     count: __field_count,
                     ..
                 } => {
-                    ::core::write!(
-                        __f, "{__arg0} card {__arg1} ({__arg2:>4})", __arg0 = &
-                        ::key_model::__private::display_unredacted:: < String,
-                        __fields::tenant > (__field_tenant), __arg1 = &
-                        ::key_model::__private::With:: < String > (__field_card,
-                        last_four), __arg2 = &
-                        ::key_model::__private::display_unredacted:: < u32,
-                        __fields::count > (__field_count)
+                    ::core::fmt::Formatter::write_fmt(
+                        __f,
+                        ::core::format_args!(
+                            "{__arg0} card {__arg1} ({__arg2:>4})", __arg0 = &
+                            key_model_crate::derive_support::display_unredacted:: <
+                            String > (__field_tenant), __arg1 = &
+                            key_model_crate::derive_support::With:: < String >
+                            (__field_card, last_four), __arg2 = &
+                            key_model_crate::derive_support::display_unredacted:: < u32 >
+                            (__field_count)
+                        ),
                     )
                 }
             }

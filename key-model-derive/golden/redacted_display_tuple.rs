@@ -6,19 +6,21 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
-    mod __fields {
-        #[allow(non_camel_case_types, dead_code)]
-        pub struct field_0;
-    }
+    use ::key_model::key_model as key_model_crate;
     #[automatically_derived]
     impl ::core::fmt::Display for Credential {
         fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             match self {
                 Self { 0: __field_0, 2: __field_2, .. } => {
-                    ::core::write!(
-                        __f, "{__arg0} {__arg1:?}", __arg0 = &
-                        ::key_model::__private::display_unredacted:: < String,
-                        __fields::field_0 > (__field_0), __arg1 = * __field_2
+                    ::core::fmt::Formatter::write_fmt(
+                        __f,
+                        ::core::format_args!(
+                            "{__arg0} {__arg1:?}", __arg0 = &
+                            key_model_crate::derive_support::display_unredacted:: <
+                            String > (__field_0), __arg1 =
+                            key_model_crate::derive_support::debug_field:: < u8 > (&
+                            __field_2)
+                        ),
                     )
                 }
             }

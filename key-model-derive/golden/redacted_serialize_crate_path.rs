@@ -6,34 +6,37 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
+    use my::km::key_model as key_model_crate;
     #[automatically_derived]
-    impl my::km::__private::serde::Serialize for Login {
-        fn serialize<__S>(
+    impl key_model_crate::derive_support::serde::Serialize for Login {
+        fn serialize<S>(
             &self,
-            __serializer: __S,
-        ) -> ::core::result::Result<__S::Ok, __S::Error>
+            __serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error>
         where
-            __S: my::km::__private::serde::Serializer,
+            S: key_model_crate::derive_support::serde::Serializer,
         {
             match self {
                 Self { user: __field_user, .. } => {
                     #[allow(unused_mut)]
-                    let mut __state = my::km::__private::serde::Serializer::serialize_struct(
+                    let mut __state = key_model_crate::derive_support::serde::Serializer::serialize_struct(
                         __serializer,
                         "Login",
                         0 + 1 + 1,
                     )?;
-                    my::km::__private::serde::ser::SerializeStruct::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,
                         "user",
                         __field_user,
                     )?;
-                    my::km::__private::serde::ser::SerializeStruct::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,
                         "password",
-                        &my::km::__private::Redacted,
+                        &key_model_crate::derive_support::Redacted,
                     )?;
-                    my::km::__private::serde::ser::SerializeStruct::end(__state)
+                    key_model_crate::derive_support::serde::ser::SerializeStruct::end(
+                        __state,
+                    )
                 }
             }
         }

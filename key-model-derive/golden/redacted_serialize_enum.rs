@@ -15,71 +15,72 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
+    use ::key_model::key_model as key_model_crate;
     #[automatically_derived]
-    impl ::key_model::__private::serde::Serialize for Login {
-        fn serialize<__S>(
+    impl key_model_crate::derive_support::serde::Serialize for Login {
+        fn serialize<S>(
             &self,
-            __serializer: __S,
-        ) -> ::core::result::Result<__S::Ok, __S::Error>
+            __serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error>
         where
-            __S: ::key_model::__private::serde::Serializer,
+            S: key_model_crate::derive_support::serde::Serializer,
         {
             match self {
                 Self::Password { user: __field_user, .. } => {
                     #[allow(unused_mut)]
-                    let mut __state = ::key_model::__private::serde::Serializer::serialize_struct_variant(
+                    let mut __state = key_model_crate::derive_support::serde::Serializer::serialize_struct_variant(
                         __serializer,
                         "Login",
                         0u32,
                         "password",
                         0 + 1 + 1,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeStructVariant::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeStructVariant::serialize_field(
                         &mut __state,
                         "user",
                         __field_user,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeStructVariant::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeStructVariant::serialize_field(
                         &mut __state,
                         "password",
-                        &::key_model::__private::Redacted,
+                        &key_model_crate::derive_support::Redacted,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeStructVariant::end(
+                    key_model_crate::derive_support::serde::ser::SerializeStructVariant::end(
                         __state,
                     )
                 }
                 Self::Token { 0: __field_0, .. } => {
                     #[allow(unused_mut)]
-                    let mut __state = ::key_model::__private::serde::Serializer::serialize_tuple_variant(
+                    let mut __state = key_model_crate::derive_support::serde::Serializer::serialize_tuple_variant(
                         __serializer,
                         "Login",
                         1u32,
                         "token",
                         0 + 1 + 1,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeTupleVariant::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeTupleVariant::serialize_field(
                         &mut __state,
                         __field_0,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeTupleVariant::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeTupleVariant::serialize_field(
                         &mut __state,
-                        &::key_model::__private::Redacted,
+                        &key_model_crate::derive_support::Redacted,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeTupleVariant::end(
+                    key_model_crate::derive_support::serde::ser::SerializeTupleVariant::end(
                         __state,
                     )
                 }
                 Self::Key { .. } => {
-                    ::key_model::__private::serde::Serializer::serialize_newtype_variant(
+                    key_model_crate::derive_support::serde::Serializer::serialize_newtype_variant(
                         __serializer,
                         "Login",
                         2u32,
                         "key",
-                        &::key_model::__private::Redacted,
+                        &key_model_crate::derive_support::Redacted,
                     )
                 }
                 Self::Anonymous { .. } => {
-                    ::key_model::__private::serde::Serializer::serialize_unit_variant(
+                    key_model_crate::derive_support::serde::Serializer::serialize_unit_variant(
                         __serializer,
                         "Login",
                         3u32,

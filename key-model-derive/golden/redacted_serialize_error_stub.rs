@@ -9,11 +9,12 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
+    use my::km::key_model as key_model_crate;
     #[automatically_derived]
-    impl my::km::__private::serde::Serialize for Token {
-        fn serialize<__S>(&self, _: __S) -> ::core::result::Result<__S::Ok, __S::Error>
+    impl key_model_crate::derive_support::serde::Serialize for Token {
+        fn serialize<S>(&self, _: S) -> ::core::result::Result<S::Ok, S::Error>
         where
-            __S: my::km::__private::serde::Serializer,
+            S: key_model_crate::derive_support::serde::Serializer,
         {
             ::core::unreachable!()
         }

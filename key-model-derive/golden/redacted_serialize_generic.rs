@@ -12,24 +12,20 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
-    mod __fields {
-        #[allow(non_camel_case_types, dead_code)]
-        pub struct value;
-        #[allow(non_camel_case_types, dead_code)]
-        pub struct marker;
-    }
+    use ::key_model::key_model as key_model_crate;
     #[automatically_derived]
-    impl<'a, T, U: Clone> ::key_model::__private::serde::Serialize for Tagged<'a, T, U>
+    impl<'a, T, U: Clone> key_model_crate::derive_support::serde::Serialize
+    for Tagged<'a, T, U>
     where
         T: Copy,
-        T: ::key_model::__private::SerializeUnredacted<__fields::value>,
+        T: key_model_crate::derive_support::SerializeUnredacted,
     {
-        fn serialize<__S>(
+        fn serialize<S>(
             &self,
-            __serializer: __S,
-        ) -> ::core::result::Result<__S::Ok, __S::Error>
+            __serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error>
         where
-            __S: ::key_model::__private::serde::Serializer,
+            S: key_model_crate::derive_support::serde::Serializer,
         {
             match self {
                 Self {
@@ -39,38 +35,38 @@ const _: () = {
                     ..
                 } => {
                     #[allow(unused_mut)]
-                    let mut __state = ::key_model::__private::serde::Serializer::serialize_struct(
+                    let mut __state = key_model_crate::derive_support::serde::Serializer::serialize_struct(
                         __serializer,
                         "Tagged",
                         0 + 1 + 1 + 1 + 1,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,
                         "label",
                         __field_label,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,
                         "value",
-                        &::key_model::__private::serialize_unredacted::<
+                        &key_model_crate::derive_support::serialize_unredacted::<
                             T,
-                            __fields::value,
                         >(__field_value),
                     )?;
-                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,
                         "secret",
-                        &::key_model::__private::Redacted,
+                        &key_model_crate::derive_support::Redacted,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,
                         "marker",
-                        &::key_model::__private::serialize_unredacted::<
+                        &key_model_crate::derive_support::serialize_unredacted::<
                             PhantomData<U>,
-                            __fields::marker,
                         >(__field_marker),
                     )?;
-                    ::key_model::__private::serde::ser::SerializeStruct::end(__state)
+                    key_model_crate::derive_support::serde::ser::SerializeStruct::end(
+                        __state,
+                    )
                 }
             }
         }

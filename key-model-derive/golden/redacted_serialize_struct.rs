@@ -15,14 +15,15 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
+    use ::key_model::key_model as key_model_crate;
     #[automatically_derived]
-    impl ::key_model::__private::serde::Serialize for Entry {
-        fn serialize<__S>(
+    impl key_model_crate::derive_support::serde::Serialize for Entry {
+        fn serialize<S>(
             &self,
-            __serializer: __S,
-        ) -> ::core::result::Result<__S::Ok, __S::Error>
+            __serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error>
         where
-            __S: ::key_model::__private::serde::Serializer,
+            S: key_model_crate::derive_support::serde::Serializer,
         {
             match self {
                 Self {
@@ -32,32 +33,36 @@ const _: () = {
                     ..
                 } => {
                     #[allow(unused_mut)]
-                    let mut __state = ::key_model::__private::serde::Serializer::serialize_struct(
+                    let mut __state = key_model_crate::derive_support::serde::Serializer::serialize_struct(
                         __serializer,
                         "Entry",
                         0 + 1 + 1 + 1 + 1,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,
                         "tenant",
                         __field_tenant,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,
                         "key",
-                        &::key_model::__private::Redacted,
+                        &key_model_crate::derive_support::Redacted,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,
                         "card",
-                        &::key_model::__private::With::<String>(__field_card, last_four),
+                        &key_model_crate::derive_support::With::<
+                            String,
+                        >(__field_card, last_four),
                     )?;
-                    ::key_model::__private::serde::ser::SerializeStruct::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,
                         "count",
                         __field_count,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeStruct::end(__state)
+                    key_model_crate::derive_support::serde::ser::SerializeStruct::end(
+                        __state,
+                    )
                 }
             }
         }

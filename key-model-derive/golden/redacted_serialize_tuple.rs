@@ -6,36 +6,37 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
+    use ::key_model::key_model as key_model_crate;
     #[automatically_derived]
-    impl ::key_model::__private::serde::Serialize for Credential {
-        fn serialize<__S>(
+    impl key_model_crate::derive_support::serde::Serialize for Credential {
+        fn serialize<S>(
             &self,
-            __serializer: __S,
-        ) -> ::core::result::Result<__S::Ok, __S::Error>
+            __serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error>
         where
-            __S: ::key_model::__private::serde::Serializer,
+            S: key_model_crate::derive_support::serde::Serializer,
         {
             match self {
                 Self { 0: __field_0, 2: __field_2, .. } => {
                     #[allow(unused_mut)]
-                    let mut __state = ::key_model::__private::serde::Serializer::serialize_tuple_struct(
+                    let mut __state = key_model_crate::derive_support::serde::Serializer::serialize_tuple_struct(
                         __serializer,
                         "Credential",
                         0 + 1 + 1 + 1,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeTupleStruct::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeTupleStruct::serialize_field(
                         &mut __state,
                         __field_0,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeTupleStruct::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeTupleStruct::serialize_field(
                         &mut __state,
-                        &::key_model::__private::Redacted,
+                        &key_model_crate::derive_support::Redacted,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeTupleStruct::serialize_field(
+                    key_model_crate::derive_support::serde::ser::SerializeTupleStruct::serialize_field(
                         &mut __state,
                         __field_2,
                     )?;
-                    ::key_model::__private::serde::ser::SerializeTupleStruct::end(
+                    key_model_crate::derive_support::serde::ser::SerializeTupleStruct::end(
                         __state,
                     )
                 }

@@ -5,13 +5,17 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
+    use ::key_model::key_model as key_model_crate;
+    #[allow(dead_code)]
+    struct SecretFreeField<T: ?Sized + key_model_crate::SecretFree>(
+        ::core::marker::PhantomData<T>,
+    );
+    #[allow(dead_code, clippy::too_many_arguments)]
+    fn secret_free_proof(_: SecretFreeField<u64>, _: SecretFreeField<KeyRef>) {}
+    #[automatically_derived]
+    impl key_model_crate::derive_support::DeriveOneBoundaryKindAndNameTheOthersInKeyModelAlso
+    for Recording {}
     #[automatically_derived]
     #[diagnostic::do_not_recommend]
-    unsafe impl ::key_model::SecretFree for Recording {
-        #[inline]
-        fn __key_model_assert_fields_secret_free() {
-            let _ = <u64 as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
-            let _ = <KeyRef as ::key_model::SecretFree>::__key_model_assert_fields_secret_free;
-        }
-    }
+    unsafe impl key_model_crate::SecretFree for Recording {}
 };

@@ -9,8 +9,10 @@
 mod boundary;
 mod ctxt;
 mod dummy;
+mod fresh;
 mod options;
 mod redact;
+mod span;
 mod symbol;
 
 #[cfg(test)]
@@ -73,7 +75,7 @@ fn redact_derive(input: TokenStream, derive: Derive) -> TokenStream {
 /// Options: `#[key_model(crate = "path")]` when key-model is renamed or
 /// re-exported; `#[key_model(also(ApiDto, ...))]` to implement boundary
 /// kinds as well.
-#[proc_macro_derive(SecretFree, attributes(key_model))]
+#[proc_macro_derive(SecretFree, attributes(key_model, redact))]
 pub fn derive_secret_free(input: TokenStream) -> TokenStream {
     boundary_derive(input, Kind::SecretFree)
 }
@@ -108,7 +110,7 @@ pub fn derive_secret_free(input: TokenStream) -> TokenStream {
 ///     new_primary: key_model::KeyRef,
 /// }
 /// ```
-#[proc_macro_derive(ApiDto, attributes(key_model))]
+#[proc_macro_derive(ApiDto, attributes(key_model, redact))]
 pub fn derive_api_dto(input: TokenStream) -> TokenStream {
     boundary_derive(input, Kind::ApiDto)
 }
@@ -129,7 +131,7 @@ pub fn derive_api_dto(input: TokenStream) -> TokenStream {
 /// key_model::sink::event_json(&tenant, "key.rotated", &event)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[proc_macro_derive(EventDto, attributes(key_model))]
+#[proc_macro_derive(EventDto, attributes(key_model, redact))]
 pub fn derive_event_dto(input: TokenStream) -> TokenStream {
     boundary_derive(input, Kind::EventDto)
 }
@@ -151,7 +153,7 @@ pub fn derive_event_dto(input: TokenStream) -> TokenStream {
 /// assert_eq!(csv.into_inner()?, b"session_id,bytes\r\ns-1,10\r\n");
 /// # Ok::<(), key_model::sink::SinkError>(())
 /// ```
-#[proc_macro_derive(ExportDto, attributes(key_model))]
+#[proc_macro_derive(ExportDto, attributes(key_model, redact))]
 pub fn derive_export_dto(input: TokenStream) -> TokenStream {
     boundary_derive(input, Kind::ExportDto)
 }
@@ -176,7 +178,7 @@ pub fn derive_export_dto(input: TokenStream) -> TokenStream {
 /// })?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[proc_macro_derive(AuditDto, attributes(key_model))]
+#[proc_macro_derive(AuditDto, attributes(key_model, redact))]
 pub fn derive_audit_dto(input: TokenStream) -> TokenStream {
     boundary_derive(input, Kind::AuditDto)
 }

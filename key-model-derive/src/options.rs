@@ -5,28 +5,51 @@
 //!   for users who rename the dependency or reach it through a re-export
 //!   (the same option serde's derives have);
 //! - `also(EventDto, ...)`: further boundary kinds a boundary derive
-//!   implements. Only its syntax is checked here; what it may name is the
-//!   boundary half's to judge (`boundary/valid.rs`), from the paths kept
-//!   with their spans.
+//!   implements. Only its syntax is checked here; what it may name is
+//!   judged by `boundary/valid.rs`, from the paths kept with their spans,
+//!   for every derive: a redacting derive cannot know whether a boundary
+//!   derive beside it reads the option, so it checks the names too (the
+//!   same message at the same span is reported once).
 //!
 //! Unknown, repeated and malformed options are reported at their tokens.
 
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+
 use crate::ctxt::Ctxt;
+use crate::fresh::Fresh;
+use crate::span::respan;
 use crate::symbol::{ALSO, CRATE, KEY_MODEL};
 
 /// The options of one derive input.
 pub(crate) struct Options {
-    /// `crate = "..."`, or `::key_model`.
-    pub(crate) krate: syn::Path,
+    /// How generated code reaches key-model.
+    pub(crate) krate: Krate,
     /// Every `also(...)`, in the order written.
     pub(crate) also: Vec<Also>,
+}
+
+/// key-model as generated code reaches it: one import, `use <crate>::
+/// key_model as <alias>;`, spanned at the `crate = "..."` literal (or the
+/// derive), and every path through the alias. A wrong path is then one
+/// error, "unresolved import `std::key_model`", at the literal the user
+/// wrote, naming `key_model`; the compiler reports nothing more for the
+/// paths through an import that failed (no "cannot find `SecretFree` in
+/// `std`" at every field, no generated module's name). `key_model` is an
+/// item of key-model's root (`pub extern crate self as key_model`), so the
+/// import finds it through a renamed dependency or a re-export as well, and
+/// a look-alike module must name the real crate to be accepted at all.
+pub(crate) struct Krate {
+    /// The alias, for every generated path.
+    pub(crate) path: syn::Path,
+    /// The import, placed in the generated block before anything else.
+    pub(crate) import: TokenStream,
 }
 
 /// One `also(...)` option.
 pub(crate) struct Also {
     /// The `also` keyword itself, for an error about the whole option
-    /// (such as `also` on a derive that implements no boundary kind).
-    #[expect(dead_code, reason = "no derive refuses `also` as a whole yet")]
+    /// (`also()` naming nothing).
     pub(crate) keyword: syn::Path,
     /// What the parentheses name, as written.
     pub(crate) kinds: Vec<syn::Path>,
@@ -35,8 +58,9 @@ pub(crate) struct Also {
 impl Options {
     /// Parses every `#[key_model(...)]` among `attrs`, reporting each
     /// mistake to `cx`.
-    pub(crate) fn from_syn(cx: &Ctxt, attrs: &[syn::Attribute]) -> Options {
-        let mut krate: Option<syn::Path> = None;
+    pub(crate) fn from_syn(cx: &Ctxt, input: &syn::DeriveInput) -> Options {
+        let attrs = &input.attrs;
+        let mut krate: Option<(syn::Path, Span)> = None;
         let mut also = Vec::new();
         for attr in attrs {
             if !attr.path().is_ident(KEY_MODEL) {
@@ -49,7 +73,7 @@ impl Options {
                     if krate.is_some() {
                         return Err(meta.error("duplicate `crate` option"));
                     }
-                    krate = Some(path);
+                    krate = Some((path, lit.span()));
                     Ok(())
                 } else if meta.path.is_ident(ALSO) {
                     let mut option = Also {
@@ -60,8 +84,20 @@ impl Options {
                     // kinds before it are still judged.
                     let result = meta.parse_nested_meta(|nested| {
                         option.kinds.push(nested.path.clone());
-                        Ok(())
+                        if nested.input.is_empty() || nested.input.peek(syn::Token![,]) {
+                            Ok(())
+                        } else {
+                            Err(nested
+                                .input
+                                .error("`also` takes kind names only: `also(EventDto, AuditDto)`"))
+                        }
                     });
+                    if result.is_ok() && option.kinds.is_empty() {
+                        cx.error_spanned_by(
+                            &option.keyword,
+                            "`also()` names no kind; name one (`also(EventDto)`) or remove it",
+                        );
+                    }
                     also.push(option);
                     result
                 } else {
@@ -74,8 +110,17 @@ impl Options {
                 cx.syn_error(err);
             }
         }
+        let (path, span) =
+            krate.unwrap_or_else(|| (syn::parse_quote!(::key_model), Span::call_site()));
+        let alias = Fresh::new(input).ident("key_model_crate", Span::call_site());
+        // The whole item at the literal: rustc reports the failed import
+        // at the item when its tokens do not all come from one place.
+        let import = respan(quote!(use #path::key_model as #alias;), span);
         Options {
-            krate: krate.unwrap_or_else(|| syn::parse_quote!(::key_model)),
+            krate: Krate {
+                path: syn::parse_quote!(#alias),
+                import,
+            },
             also,
         }
     }

@@ -10,6 +10,8 @@ pub(crate) const CRATE: &str = "crate";
 /// `#[key_model(also(EventDto, ...))]`: further boundary kinds one boundary
 /// derive implements, since two derives cannot both implement `SecretFree`.
 pub(crate) const ALSO: &str = "also";
+/// `#[derive(...)]`, read for a second boundary kind derive on the type.
+pub(crate) const DERIVE: &str = "derive";
 /// `#[cfg(...)]`, copied from fields and variants onto their checks.
 pub(crate) const CFG: &str = "cfg";
 

@@ -2,15 +2,24 @@
 //! `chacha20poly1305` crate, in one run, on 64 B, 4 KiB and 1 MiB.
 //!
 //! Both sides do what a correct caller must: a fresh random 24-byte nonce
-//! from `getrandom` for every message, and the caller's context as
-//! associated data. The raw side uses the crate's fastest allocating form
-//! (one buffer, encrypted in place, tag appended), with the cipher built
-//! once outside the loop: the best case for the raw side. The ring adds the
-//! scope check, the key lookup and policy check, the header (bound as
-//! associated data too) and, on decryption, zeroizing the plaintext buffer.
+//! from `getrandom` for every message, the caller's context as associated
+//! data, and one self-contained message out. The raw side is the floor: the
+//! same buffer discipline as the ring (one allocation of the exact size,
+//! holding the nonce, the ciphertext sealed in place and the tag, returned
+//! as a `Box<[u8]>` as the ring's envelope holds it; on decryption one
+//! allocation, opened in place), nothing more, and the cipher built once
+//! outside the loop. The ring adds the scope check, the key lookup and
+//! policy check, its header (bound as associated data too), the envelope's
+//! key reference and, on decryption, zeroizing the plaintext buffer.
+//! [`check_floor`] asserts that both sides produce and accept what they
+//! should before anything is measured.
 //!
-//! Run: `cargo bench -p key-model --bench ring`; the ratios are in
-//! `docs/key-model.md`.
+//! Run: `cargo bench -p key-model --bench ring` (criterion; the ratios are
+//! in `docs/key-model.md`). `bash scripts/bench/ring-instructions.sh` runs
+//! each case under callgrind (this binary with `KEY_MODEL_BENCH_CASE` set)
+//! for exact instruction counts, and `KEY_MODEL_BENCH_AB=400 cargo bench -p
+//! key-model --bench ring` runs the interleaved A/B comparison ([`ab`])
+//! instead of criterion.
 #![forbid(unsafe_code)]
 
 use std::hint::black_box;
@@ -18,115 +27,238 @@ use std::time::Duration;
 
 use chacha20poly1305::aead::{AeadInOut, KeyInit};
 use chacha20poly1305::{Tag, XChaCha20Poly1305, XNonce};
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use key_model::{KeyName, KeyRing, TenantScope};
+use criterion::{BenchmarkId, Criterion, Throughput};
+use key_model::{Envelope, KeyName, KeyRing, TenantScope};
 
 const SIZES: [(usize, &str); 3] = [(64, "64B"), (4096, "4KiB"), (1 << 20, "1MiB")];
 const CONTEXT: &[u8] = b"session-0123456789";
+const NONCE_LEN: usize = 24;
+const TAG_LEN: usize = 16;
 
-fn nonce() -> XNonce {
-    let mut n = [0u8; 24];
-    getrandom::fill(&mut n).expect("random source");
-    XNonce::from(n)
-}
-
-/// Raw encryption: plaintext copied into one buffer, sealed in place, tag
-/// appended.
-fn raw_encrypt(raw: &XChaCha20Poly1305, nonce: &XNonce, plaintext: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(plaintext.len() + 16);
+/// Raw encryption: `nonce ‖ ciphertext ‖ tag` in one buffer of the exact
+/// size, the plaintext copied in once and sealed in place.
+fn raw_encrypt(raw: &XChaCha20Poly1305, plaintext: &[u8]) -> Box<[u8]> {
+    let mut out = Vec::with_capacity(NONCE_LEN + plaintext.len() + TAG_LEN);
+    out.resize(NONCE_LEN, 0);
+    getrandom::fill(&mut out).expect("random source");
     out.extend_from_slice(plaintext);
+    let (nonce, body) = out.split_first_chunk_mut::<NONCE_LEN>().expect("nonce");
     let tag = raw
-        .encrypt_inout_detached(nonce, CONTEXT, out.as_mut_slice().into())
+        .encrypt_inout_detached(<&XNonce>::from(&*nonce), CONTEXT, body.into())
         .expect("encrypt");
     out.extend_from_slice(&tag);
-    out
+    out.into_boxed_slice()
 }
 
-/// Raw decryption: ciphertext copied into one buffer, opened in place.
-fn raw_decrypt(raw: &XChaCha20Poly1305, nonce: &XNonce, sealed: &[u8]) -> Vec<u8> {
-    let (ciphertext, tag) = sealed.split_at(sealed.len() - 16);
+/// Raw decryption: the ciphertext copied into one buffer of the exact size
+/// and opened in place.
+fn raw_decrypt(raw: &XChaCha20Poly1305, sealed: &[u8]) -> Vec<u8> {
+    let (nonce, body) = sealed.split_first_chunk::<NONCE_LEN>().expect("nonce");
+    let (ciphertext, tag) = body.split_last_chunk::<TAG_LEN>().expect("tag");
     let mut out = ciphertext.to_vec();
     raw.decrypt_inout_detached(
-        nonce,
+        <&XNonce>::from(nonce),
         CONTEXT,
         out.as_mut_slice().into(),
-        &Tag::try_from(tag).expect("tag"),
+        <&Tag>::from(tag),
     )
     .expect("decrypt");
     out
 }
 
-fn setup() -> (KeyRing, TenantScope, KeyName) {
+/// The two sides and their inputs.
+struct Sides {
+    ring: KeyRing,
+    scope: TenantScope,
+    name: KeyName,
+    raw: XChaCha20Poly1305,
+}
+
+fn setup() -> Sides {
     let ring = KeyRing::in_memory().expect("ring");
     let scope = TenantScope::authorized_by_host("acme".parse().expect("tenant"));
     let name: KeyName = "tenants/acme/keys/ssh-session-recording"
         .parse()
         .expect("name");
     ring.create_key(&scope, &name).expect("create");
-    (ring, scope, name)
-}
-
-fn raw_cipher() -> XChaCha20Poly1305 {
     let mut key = [0u8; 32];
     getrandom::fill(&mut key).expect("random source");
-    XChaCha20Poly1305::new(&key.into())
+    let raw = XChaCha20Poly1305::new(&key.into());
+    Sides {
+        ring,
+        scope,
+        name,
+        raw,
+    }
 }
 
-fn encrypt(c: &mut Criterion) {
-    let (ring, scope, name) = setup();
-    let raw = raw_cipher();
-    let mut group = c.benchmark_group("encrypt");
+impl Sides {
+    fn ring_encrypt(&self, plaintext: &[u8]) -> Envelope {
+        self.ring
+            .encrypt(&self.scope, &self.name, plaintext, CONTEXT)
+            .expect("encrypt")
+    }
+
+    fn ring_decrypt(&self, envelope: &Envelope) -> key_model::Plaintext {
+        self.ring
+            .decrypt(&self.scope, envelope, CONTEXT)
+            .expect("decrypt")
+    }
+}
+
+/// Both sides round-trip, and the raw message is exactly nonce, ciphertext
+/// and tag: the floor does no less than a correct caller must.
+fn check_floor(sides: &Sides) {
+    for (size, _) in SIZES {
+        let plaintext = vec![0x5au8; size];
+        let sealed = raw_encrypt(&sides.raw, &plaintext);
+        assert_eq!(sealed.len(), NONCE_LEN + size + TAG_LEN);
+        assert_ne!(&sealed[NONCE_LEN..NONCE_LEN + size], &plaintext[..]);
+        assert_eq!(raw_decrypt(&sides.raw, &sealed), plaintext);
+        let envelope = sides.ring_encrypt(&plaintext);
+        assert_eq!(sides.ring_decrypt(&envelope).as_bytes(), &plaintext[..]);
+    }
+}
+
+/// One operation of a case, on its prepared input.
+type Op = Box<dyn Fn()>;
+
+/// Every case, `(operation/side/size, op)`: criterion times each, and
+/// `KEY_MODEL_BENCH_CASE` runs one alone for callgrind. An op returns
+/// nothing; its result goes through `black_box` and is dropped inside, as
+/// a caller's would be.
+fn cases() -> Vec<(String, Op)> {
+    let mut cases: Vec<(String, Op)> = Vec::new();
     for (size, label) in SIZES {
         let plaintext = vec![0x5au8; size];
-        group.throughput(Throughput::Bytes(size as u64));
-        group.bench_with_input(BenchmarkId::new("raw", label), &plaintext, |b, p| {
-            b.iter(|| {
-                let nonce = nonce();
-                let sealed = raw_encrypt(&raw, &nonce, p);
-                black_box((nonce, sealed))
-            });
-        });
-        group.bench_with_input(BenchmarkId::new("ring", label), &plaintext, |b, p| {
-            b.iter(|| black_box(ring.encrypt(&scope, &name, p, CONTEXT).expect("encrypt")));
-        });
+        let sides = std::rc::Rc::new(setup());
+        let (s, p) = (sides.clone(), plaintext.clone());
+        cases.push((
+            format!("encrypt/raw/{label}"),
+            Box::new(move || drop(black_box(raw_encrypt(&s.raw, black_box(&p))))),
+        ));
+        let (s, p) = (sides.clone(), plaintext.clone());
+        cases.push((
+            format!("encrypt/ring/{label}"),
+            Box::new(move || drop(black_box(s.ring_encrypt(black_box(&p))))),
+        ));
+        let (s, sealed) = (sides.clone(), raw_encrypt(&sides.raw, &plaintext));
+        cases.push((
+            format!("decrypt/raw/{label}"),
+            Box::new(move || drop(black_box(raw_decrypt(&s.raw, black_box(&sealed))))),
+        ));
+        let (s, envelope) = (sides.clone(), sides.ring_encrypt(&plaintext));
+        cases.push((
+            format!("decrypt/ring/{label}"),
+            Box::new(move || drop(black_box(s.ring_decrypt(black_box(&envelope))))),
+        ));
     }
-    group.finish();
+    cases
 }
 
-fn decrypt(c: &mut Criterion) {
-    let (ring, scope, name) = setup();
-    let raw = raw_cipher();
-    let mut group = c.benchmark_group("decrypt");
-    for (size, label) in SIZES {
-        let plaintext = vec![0x5au8; size];
-        let nonce = nonce();
-        let raw_sealed = raw_encrypt(&raw, &nonce, &plaintext);
-        let envelope = ring
-            .encrypt(&scope, &name, &plaintext, CONTEXT)
-            .expect("encrypt");
-        group.throughput(Throughput::Bytes(size as u64));
-        group.bench_function(BenchmarkId::new("raw", label), |b| {
-            b.iter(|| black_box(raw_decrypt(&raw, &nonce, &raw_sealed)));
-        });
-        group.bench_function(BenchmarkId::new("ring", label), |b| {
-            b.iter(|| black_box(ring.decrypt(&scope, &envelope, CONTEXT).expect("decrypt")));
-        });
+/// The region `scripts/bench/ring-instructions.sh` counts with callgrind
+/// (`--toggle-collect`): `times` runs of one case.
+#[inline(never)]
+fn key_model_measured_region(op: &dyn Fn(), times: u32) {
+    for _ in 0..times {
+        op();
     }
-    group.finish();
 }
 
-fn config() -> Criterion {
+/// The interleaved A/B comparison (`KEY_MODEL_BENCH_AB=ROUNDS`): for each
+/// operation and size, `ROUNDS` rounds, each timing one batch of the raw
+/// side and one of the ring, in alternating order, so that load from the
+/// rest of the machine falls on both alike. Prints the median time per
+/// operation of each side, the ratio of the medians and the median of the
+/// rounds' ratios (each round's two batches ran back to back).
+fn ab(rounds: usize) {
+    let cases = cases();
+    let op = |name: &str| &cases.iter().find(|(n, _)| n == name).expect("case").1;
+    println!("interleaved A/B, {rounds} rounds of one batch per side, ns per operation");
+    for operation in ["encrypt", "decrypt"] {
+        for (size, label) in SIZES {
+            // About 100 µs per batch on this machine.
+            let batch: u32 = u32::try_from((1 << 16) / (size + 1024) + 1).expect("batch");
+            let (raw, ring) = (
+                op(&format!("{operation}/raw/{label}")),
+                op(&format!("{operation}/ring/{label}")),
+            );
+            let time = |f: &Op| {
+                let start = std::time::Instant::now();
+                for _ in 0..batch {
+                    f();
+                }
+                start.elapsed().as_secs_f64() * 1e9 / f64::from(batch)
+            };
+            let (mut raws, mut rings, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+            for round in 0..rounds {
+                let (a, b) = if round % 2 == 0 {
+                    let a = time(raw);
+                    (a, time(ring))
+                } else {
+                    let b = time(ring);
+                    (time(raw), b)
+                };
+                raws.push(a);
+                rings.push(b);
+                ratios.push(b / a);
+            }
+            let (raw, ring, paired) = (median(&mut raws), median(&mut rings), median(&mut ratios));
+            println!(
+                "{operation:8}{label:>6}  batch {batch:4}  raw {raw:11.1}  ring {ring:11.1}  ring/raw {:.3}  median of round ratios {paired:.3} ({:+.1}%)",
+                ring / raw,
+                (paired - 1.0) * 100.0
+            );
+        }
+    }
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn main() {
+    check_floor(&setup());
+    if let Ok(rounds) = std::env::var("KEY_MODEL_BENCH_AB") {
+        ab(rounds
+            .parse()
+            .expect("KEY_MODEL_BENCH_AB: a number of rounds"));
+        return;
+    }
+    // `KEY_MODEL_BENCH_CASE=encrypt/raw/64B` runs that case alone, for
+    // callgrind; otherwise this is the criterion bench.
+    if let Ok(name) = std::env::var("KEY_MODEL_BENCH_CASE") {
+        let times = std::env::var("KEY_MODEL_BENCH_TIMES")
+            .map_or(100, |t| t.parse().expect("KEY_MODEL_BENCH_TIMES"));
+        let (_, op) = cases()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .unwrap_or_else(|| panic!("no case {name}"));
+        // Once outside the region, so that one-time work is not counted.
+        op();
+        key_model_measured_region(&*op, times);
+        return;
+    }
     // Short runs: the machine is small and shared. Criterion compares both
     // sides within the same run, which is what the ratio needs.
-    Criterion::default()
+    let mut criterion = Criterion::default()
         .sample_size(40)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    for (name, op) in cases() {
+        // criterion's layout, `target/criterion/OPERATION/SIDE/SIZE`.
+        let mut parts = name.splitn(3, '/');
+        let (Some(operation), Some(side), Some(label)) = (parts.next(), parts.next(), parts.next())
+        else {
+            panic!("case {name} is not OPERATION/SIDE/SIZE");
+        };
+        let bytes = SIZES.iter().find(|(_, l)| *l == label).expect("size").0;
+        let mut group = criterion.benchmark_group(operation);
+        group.throughput(Throughput::Bytes(bytes as u64));
+        group.bench_function(BenchmarkId::new(side, label), |b| b.iter(&op));
+        group.finish();
+    }
+    criterion.final_summary();
 }
-
-criterion_group! {
-    name = benches;
-    config = config();
-    targets = encrypt, decrypt
-}
-criterion_main!(benches);

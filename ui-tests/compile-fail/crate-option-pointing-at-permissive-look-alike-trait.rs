@@ -1,9 +1,8 @@
 // `crate = "..."` pointed at a module whose `SecretFree` is a look-alike
 // implemented for everything (a safe trait, so no `unsafe` is written),
-// next to the real `ApiDto`. The derive's `unsafe impl` of the look-alike
-// is refused (it overlaps the blanket impl, and a safe trait takes no
-// `unsafe impl`), and the real `ApiDto` still requires the real
-// `SecretFree`, which the type does not have.
+// next to the real `ApiDto`. The derive reaches key-model only through
+// `<crate>::key_model`, the crate itself, which the module does not have:
+// refused at the literal, before any impl could use the look-alike.
 mod km {
     pub use key_model::ApiDto;
 

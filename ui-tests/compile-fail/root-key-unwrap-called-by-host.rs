@@ -12,7 +12,7 @@ fn main() {
     let scope = TenantScope::authorized_by_host("acme".parse().unwrap());
     let name: KeyName = "tenants/acme/keys/audit-export".parse().unwrap();
     ring.create_key(&scope, &name).unwrap();
-    let record = store.load(&name).unwrap().unwrap();
+    let (record, _revision) = store.load(&name).unwrap().unwrap();
     let version = &record.versions()[0];
     let _raw = root.unwrap(version.metadata().key_ref(), version.wrapped().unwrap());
 }

@@ -1,41 +1,76 @@
 //! Writes the impls of a boundary derive.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::dummy;
+use crate::fresh::{self, Fresh};
+use crate::options::Krate;
+use crate::span::respan;
 
 use super::Kind;
 use super::ast::Input;
 
-/// The impls of `#[derive(<kind>)]` on a valid `input`: the proof that every
-/// field is secret-free, `unsafe impl SecretFree`, and the `unsafe impl` of
-/// `kind` and of each kind in `also`.
-pub(crate) fn impls(
-    input: &Input<'_>,
-    kind: Kind,
-    also: &[Kind],
-    krate: &syn::Path,
-) -> TokenStream {
+/// The impls of `#[derive(<kind>)]` on a valid `input`: `unsafe impl
+/// SecretFree`, the `unsafe impl` of `kind` and of each kind in `also`, and
+/// the proof that every field is secret-free.
+pub(crate) fn impls(input: &Input<'_>, kind: Kind, also: &[Kind], krate: &Krate) -> TokenStream {
+    let import = &krate.import;
+    let krate = &krate.path;
     let ident = &input.original.ident;
     let generics = with_bounds(&input.original.generics, krate);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let mut fresh = Fresh::new(input.original);
 
-    // One check per field, spanned at the field's type and built from its
-    // own tokens, so that an unsatisfied bound is reported at the field (and
-    // through a type alias or a macro, at what the user wrote). It names the
-    // trait through the same path as the impl: were `crate = "..."` pointed
-    // at a look-alike module, the check could not be made toothless while
-    // the impl stayed real.
-    let checks = input.fields.iter().map(|field| {
-        let ty = field.ty;
-        let cfgs = &field.cfgs;
-        quote_spanned! {ty.span()=>
-            #(#cfgs)*
-            let _ = <#ty as #krate::SecretFree>::__key_model_assert_fields_secret_free;
-        }
-    });
+    // The proof is the signature of a function nobody calls: one parameter
+    // per field, of type `SecretFreeField<FieldType>`, a struct declared
+    // here whose parameter must be `SecretFree`. Signatures are checked
+    // before any function body, so when the type also derives `Serialize`,
+    // this error about the field comes before serde's about the same field
+    // (whose advice, to make a secret serializable, is the wrong one). Each
+    // parameter is spanned at the field's type and built from its own
+    // tokens, so the error is at the field (and through a type alias or a
+    // macro, at what the user wrote). The bound names the trait through
+    // the same path as the impl: were `crate = "..."` pointed at a
+    // look-alike module, the check could not be made toothless while the
+    // impl stayed real. The impl itself has no field bounds, so a field of
+    // type `Vec<Self>` is proven by the impl being written.
+    let field_struct = fresh.ident("SecretFreeField", Span::call_site());
+    let proof = fresh.ident("secret_free_proof", Span::call_site());
+    let self_ty = quote!(#ident #ty_generics);
+    let params = input
+        .fields
+        .iter()
+        // A field whose type has `_` is already an error at the field.
+        .filter(|field| !fresh::has_placeholder(field.ty))
+        .map(|field| {
+            // A type from a `macro_rules!` fragment (`$ty`) comes in an
+            // invisible group spanned in the macro's body; the type inside
+            // is what the user wrote, and where the error must point.
+            let mut ty = field.ty;
+            while let syn::Type::Group(group) = ty {
+                ty = &group.elem;
+            }
+            let span = ty.span();
+            let end = last_span(ty.to_token_stream()).unwrap_or(span);
+            let ty = replace_self(ty.to_token_stream(), &self_ty);
+            let cfgs = &field.cfgs;
+            // The parameter's type from the field type's first token to
+            // its last, so that the error's span is the field's type and
+            // nothing more (stable `Span` cannot join two spans itself).
+            let field_struct = syn::Ident::new(&field_struct.to_string(), span);
+            let close = quote_spanned!(end=> >);
+            quote_spanned! {span=>
+                #(#cfgs)* _: #field_struct<#ty #close
+            }
+        });
+    let proof = quote! {
+        #[allow(dead_code)]
+        struct #field_struct<T: ?Sized + #krate::SecretFree>(::core::marker::PhantomData<T>);
+        #[allow(dead_code, clippy::too_many_arguments)]
+        fn #proof #impl_generics (#(#params),*) #where_clause {}
+    };
 
     // The `unsafe` tokens are this macro's own, not the user's: a crate
     // that forbids `unsafe_code` can derive, and cannot write the impl.
@@ -45,32 +80,82 @@ pub(crate) fn impls(
     // <this DTO>", and keeps user types out of other errors' lists.
     let secret_free = quote! {
         #[diagnostic::do_not_recommend]
-        unsafe impl #impl_generics #krate::SecretFree for #ident #ty_generics #where_clause {
-            // Never called: type-checking the body is the proof. The
-            // impl itself has no field bounds, so a field of type
-            // `Vec<Self>` is proven by this very impl. `#[inline]`, so
-            // that no crate generates machine code for it: a function
-            // nobody calls would otherwise be compiled in every crate
-            // that derives (docs/performance.md).
-            #[inline]
-            fn __key_model_assert_fields_secret_free() {
-                #(#checks)*
-            }
-        }
+        unsafe impl #impl_generics #krate::SecretFree for #ident #ty_generics #where_clause {}
     };
     let kinds = core::iter::once(kind)
         .chain(also.iter().copied())
         .filter(|kind| *kind != Kind::SecretFree)
         .map(|kind| {
             let name = syn::Ident::new(kind.name(), Span::call_site());
-            quote! {
-                unsafe impl #impl_generics #krate::#name for #ident #ty_generics #where_clause {}
-            }
+            // Spanned at the type's name: an impl the compiler sees as
+            // written by a derive gets, under an error of a generic DTO's
+            // parameter, "consider manually implementing `ApiDto` to avoid
+            // undesired bounds", an invitation to a hand-written `unsafe
+            // impl`, where the bound is the very requirement.
+            // The where clause keeps its spans: `T: SecretFree` at the
+            // user's `T`, the requirement the message then points at.
+            // `unsafe` keeps the derive's span: at the user's, a crate that
+            // forbids `unsafe_code` could not derive.
+            // Written as one `unsafe impl`, so that the audit (G9) finds it
+            // in this macro's body.
+            let header = quote!(unsafe impl #impl_generics #krate::#name for #ident #ty_generics);
+            let mut tokens = header.into_iter();
+            let header: TokenStream = tokens
+                .next()
+                .into_iter()
+                .chain(respan(tokens.collect(), ident.span()))
+                .collect();
+            let body = respan(quote!({}), ident.span());
+            quote!(#header #where_clause #body)
         });
-    dummy::wrap(
-        &TokenStream::new(),
-        core::iter::once(secret_free).chain(kinds),
-    )
+    let one_kind = quote! {
+        impl #impl_generics #krate::derive_support::DeriveOneBoundaryKindAndNameTheOthersInKeyModelAlso
+            for #ident #ty_generics #where_clause {}
+    };
+    // The kinds' impls are not marked `#[automatically_derived]` either:
+    // with it the compiler also adds "consider manually implementing".
+    let kinds: TokenStream = kinds.collect();
+    dummy::wrap(&quote!(#import #proof #kinds), [one_kind, secret_free])
+}
+
+/// `tokens` with every `Self` replaced by the type it stands for: the proof
+/// is a free function, where `Self` means nothing.
+fn replace_self(tokens: TokenStream, self_ty: &TokenStream) -> TokenStream {
+    tokens
+        .into_iter()
+        .flat_map(|tt| match tt {
+            TokenTree::Ident(ident) if ident == "Self" => {
+                // Spanned at the user's `Self`, so an error points there.
+                let span = ident.span();
+                self_ty
+                    .clone()
+                    .into_iter()
+                    .map(|mut tt| {
+                        tt.set_span(span);
+                        tt
+                    })
+                    .collect::<Vec<_>>()
+            }
+            TokenTree::Group(group) => {
+                let mut new = proc_macro2::Group::new(
+                    group.delimiter(),
+                    replace_self(group.stream(), self_ty),
+                );
+                new.set_span(group.span());
+                vec![TokenTree::Group(new)]
+            }
+            other => vec![other],
+        })
+        .collect()
+}
+
+/// The span of the last token of `tokens`, the closing delimiter of a
+/// group that ends them.
+fn last_span(tokens: TokenStream) -> Option<Span> {
+    tokens.into_iter().last().map(|tt| match tt {
+        TokenTree::Group(group) => group.span_close(),
+        other => other.span(),
+    })
 }
 
 /// The input's generics, with `T: SecretFree` for every type parameter `T`:
@@ -81,9 +166,13 @@ fn with_bounds(generics: &syn::Generics, krate: &syn::Path) -> syn::Generics {
     let params: Vec<syn::Ident> = generics.type_params().map(|p| p.ident.clone()).collect();
     let where_clause = generics.make_where_clause();
     for param in params {
-        where_clause
-            .predicates
-            .push(syn::parse_quote!(#param: #krate::SecretFree));
+        // At the user's parameter: a predicate spanned in the derive's
+        // expansion has the compiler say "type parameter would need to
+        // implement `ApiDto`" and "consider manually implementing
+        // `ApiDto`", an invitation to a hand-written `unsafe impl`; the
+        // requirement is the parameter's, and it is shown there.
+        let predicate = respan(quote!(#param: #krate::SecretFree), param.span());
+        where_clause.predicates.push(syn::parse_quote!(#predicate));
     }
     generics
 }

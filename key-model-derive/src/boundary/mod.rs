@@ -20,6 +20,8 @@ mod ast;
 mod expand;
 mod valid;
 
+pub(crate) use valid::also_names;
+
 use proc_macro2::TokenStream;
 
 use crate::ctxt::Ctxt;
@@ -65,8 +67,10 @@ impl Kind {
 /// module doc for why nothing else).
 pub(crate) fn expand(input: &syn::DeriveInput, kind: Kind) -> syn::Result<TokenStream> {
     let cx = Ctxt::new();
-    let options = Options::from_syn(&cx, &input.attrs);
+    let options = Options::from_syn(&cx, input);
     let also = valid::also(&cx, kind, &options);
+    valid::no_redact(&cx, kind, &also, input);
+    valid::one_kind_derive(&cx, kind, input);
     let model = ast::Input::from_syn(&cx, input);
     cx.check()?;
     let Some(model) = model else {
@@ -99,6 +103,34 @@ mod tests {
         assert_eq!(err, "duplicate `EventDto`");
         let err = expand(Kind::ApiDto, "#[key_model(also(SecretFree))] struct S;").unwrap_err();
         assert!(err.starts_with("expected a boundary kind"), "{err}");
+    }
+
+    /// Every form of `#[redact]`, on a field of every shape, a variant or
+    /// the type, is one error each.
+    #[test]
+    fn redact_is_refused_everywhere() {
+        for src in [
+            "struct S { #[redact] a: String }",
+            "struct S(#[redact(skip)] String);",
+            "enum E { A { #[redact(with = f)] a: String } }",
+            "enum E { #[redact] A(u8) }",
+            "#[redact] struct S;",
+        ] {
+            for kind in [Kind::SecretFree, Kind::ApiDto, Kind::AuditDto] {
+                let err = expand(kind, src).unwrap_err();
+                assert!(
+                    err.contains("marked `#[redact]` is a secret"),
+                    "{src}: {err}"
+                );
+                assert!(err.contains(kind.name()), "{src}: {err}");
+            }
+        }
+        let err = expand(
+            Kind::SecretFree,
+            "#[key_model(also(EventDto))] struct S { #[redact] a: String }",
+        )
+        .unwrap_err();
+        assert!(err.contains("`SecretFree` + `EventDto`"), "{err}");
     }
 
     #[test]

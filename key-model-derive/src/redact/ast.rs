@@ -12,6 +12,9 @@ use crate::symbol::{DISPLAY, REDACT};
 pub(crate) struct Input<'a> {
     pub(crate) original: &'a syn::DeriveInput,
     pub(crate) krate: syn::Path,
+    /// The import `krate` names (see `crate::options::Krate`), for the
+    /// generated block.
+    pub(crate) import: proc_macro2::TokenStream,
     pub(crate) data: Data<'a>,
     /// `#[display("...")]` on the type (`RedactedDisplay` only; an error on
     /// an enum, see `valid`).
@@ -64,18 +67,6 @@ impl Field<'_> {
     pub(crate) fn binding(&self) -> syn::Ident {
         syn::Ident::new(&format!("__field_{}", self.name), Span::call_site())
     }
-
-    /// A zero-sized type named after the field, so that trait errors about
-    /// the field can name it (`field_0` for tuple fields).
-    pub(crate) fn marker(&self) -> syn::Ident {
-        match &self.member {
-            // Kept raw (`r#type`) so a keyword stays an identifier.
-            syn::Member::Named(ident) => ident.clone(),
-            syn::Member::Unnamed(index) => {
-                syn::Ident::new(&format!("field_{}", index.index), index.span)
-            }
-        }
-    }
 }
 
 impl<'a> Input<'a> {
@@ -83,7 +74,7 @@ impl<'a> Input<'a> {
         cx: &Ctxt,
         input: &'a syn::DeriveInput,
         derive: Derive,
-        krate: &syn::Path,
+        krate: &crate::options::Krate,
     ) -> Option<Self> {
         let serde = if derive == Derive::Serialize {
             attr::container_serde(cx, &input.attrs)
@@ -117,7 +108,8 @@ impl<'a> Input<'a> {
         reject_misplaced(cx, &input.attrs, attr::REDACT_ON_CONTAINER);
         Some(Input {
             original: input,
-            krate: krate.clone(),
+            krate: krate.path.clone(),
+            import: krate.import.clone(),
             data,
             display,
             serde,

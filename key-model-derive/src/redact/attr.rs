@@ -76,6 +76,11 @@ fn parse_redact(cx: &Ctxt, attr: &syn::Attribute) -> Option<Redact> {
             let mut found: Option<Redact> = None;
             let result = attr.parse_nested_meta(|meta| {
                 let option = if meta.path.is_ident(SKIP) {
+                    if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+                        return Err(meta
+                            .input
+                            .error("`skip` takes no value: write `#[redact(skip)]`"));
+                    }
                     Redact::Skip
                 } else if meta.path.is_ident(WITH) {
                     Redact::With(parse_path(&meta)?)

@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 
+use crate::span::respan;
 use crate::symbol::PHANTOM_DATA;
 
 pub(crate) struct Bounds<'a> {
@@ -40,6 +41,9 @@ impl<'a> Bounds<'a> {
     pub(crate) fn insert(&mut self, ty: &syn::Type, kind: &'static str, bound: &TokenStream) {
         let mut found = Vec::new();
         self.walk(ty, &mut found);
+        // Spanned at the field's type, so that an unsatisfied bound at a
+        // use (`Labeled<KeyMaterial>`) points at the field that needs it.
+        let bound = respan(bound.clone(), syn::spanned::Spanned::span(ty));
         for bounded in found {
             if self.seen.insert((bounded.to_string(), kind)) {
                 self.predicates.push(quote!(#bounded: #bound));

@@ -16,9 +16,10 @@ use super::ast::{Body, Data, Field, Input, Style};
 use super::attr::{DisplayAttr, Redact};
 use super::bound::Bounds;
 use super::fmt::{self, Arg, Count, Piece, Precision};
-use super::{markers, pattern};
+use super::pattern;
 use crate::ctxt::Ctxt;
 use crate::dummy;
+use crate::span::{impl_header, respan_except};
 
 /// The struct, or each variant: the pattern that matches it, its fields,
 /// and its format string.
@@ -53,7 +54,6 @@ pub(super) fn expand(input: &Input<'_>, formats: &[Written]) -> TokenStream {
     let ident = input.ident();
     let generics = input.generics();
     let mut bounds = Bounds::new(generics);
-    let mut displayed: Vec<&Field<'_>> = Vec::new();
 
     let mut arms = Vec::new();
     for ((path, body, display), written) in targets(input).into_iter().zip(formats) {
@@ -62,12 +62,10 @@ pub(super) fn expand(input: &Input<'_>, formats: &[Written]) -> TokenStream {
             let field = &body.fields[use_.field];
             if let Class::Trait(tr) = use_.class {
                 if tr == Trait::Display {
-                    // Names the field, so that `Wrapper<KeyMaterial>` fails
+                    // The check trait, so that `Wrapper<KeyMaterial>` fails
                     // where it is used with this crate's message.
-                    let marker = field.marker();
-                    let bound = quote!(#krate::__private::DisplayUnredacted<__fields::#marker>);
+                    let bound = quote!(#krate::derive_support::DisplayUnredacted);
                     bounds.insert(field.ty, tr.name(), &bound);
-                    displayed.push(field);
                 } else {
                     bounds.insert(field.ty, tr.name(), &tr.path());
                 }
@@ -86,7 +84,9 @@ pub(super) fn expand(input: &Input<'_>, formats: &[Written]) -> TokenStream {
         });
         let lit = syn::LitStr::new(&written.format, display.lit.span());
         arms.push(quote! {
-            #pat => ::core::write!(__f, #lit #(, #args)*),
+            // `format_args!` itself, not `write!`: an error inside `write!`
+            // names std's internal `$crate::__export::format_args`.
+            #pat => ::core::fmt::Formatter::write_fmt(__f, ::core::format_args!(#lit #(, #args)*)),
         });
     }
     let body = if matches!(&input.data, Data::Enum(v) if v.is_empty()) {
@@ -94,13 +94,16 @@ pub(super) fn expand(input: &Input<'_>, formats: &[Written]) -> TokenStream {
     } else {
         quote!(match self { #(#arms)* })
     };
-    let markers = markers(displayed);
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
     let where_clause = bounds.where_clause();
+    let header = impl_header(
+        quote!(impl #impl_generics ::core::fmt::Display for #ident #ty_generics),
+        ident,
+    );
     dummy::wrap(
-        &markers,
+        &input.import,
         [quote! {
-            impl #impl_generics ::core::fmt::Display for #ident #ty_generics #where_clause {
+            #header #where_clause {
                 fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                     #body
                 }
@@ -153,6 +156,22 @@ impl Trait {
         }
     }
 
+    /// The identity function of `key_model::derive_support` that checks
+    /// this trait at the field (`Display` has `display_unredacted`).
+    fn checker(self) -> &'static str {
+        match self {
+            Trait::Display => "display_unredacted",
+            Trait::Debug => "debug_field",
+            Trait::LowerHex => "lower_hex_field",
+            Trait::UpperHex => "upper_hex_field",
+            Trait::Octal => "octal_field",
+            Trait::Binary => "binary_field",
+            Trait::LowerExp => "lower_exp_field",
+            Trait::UpperExp => "upper_exp_field",
+            Trait::Pointer => "pointer_field",
+        }
+    }
+
     fn path(self) -> TokenStream {
         let name = syn::Ident::new(self.name(), Span::call_site());
         quote!(::core::fmt::#name)
@@ -178,25 +197,35 @@ struct Use {
 }
 
 impl Use {
+    /// The argument's expression. Every token but the field's binding is
+    /// spanned at the field's type, so that a type without the trait the
+    /// placeholder needs (or a count that is not a `usize`) is reported at
+    /// the field, not at the derive (the placeholder itself cannot be
+    /// pointed at on stable).
     fn value(&self, krate: &syn::Path, field: &Field<'_>) -> TokenStream {
         let binding = field.binding();
         let ty = field.ty;
-        match (&self.class, &field.redact) {
+        let tokens = match (&self.class, &field.redact) {
             (Class::With, Redact::With(path)) => {
-                quote_spanned!(path.span()=> &#krate::__private::With::<#ty>(#binding, #path))
+                return quote_spanned!(path.span()=> &#krate::derive_support::With::<#ty>(#binding, #path));
             }
             (Class::Trait(Trait::Display), _) => {
-                let marker = field.marker();
-                quote_spanned! {ty.span()=>
-                    &#krate::__private::display_unredacted::<#ty, __fields::#marker>(#binding)
-                }
+                quote!(&#krate::derive_support::display_unredacted::<#ty>(#binding))
             }
-            // A count, or another formatting trait: the field itself, not
-            // the reference bound to it. `format_args!` borrows it, a count
-            // is the `usize` it needs, and `{:p}` prints what the field
-            // points to, as `format!("{:p}", self.field)` does.
-            _ => quote!(*#binding),
-        }
+            // A count is the field's `usize`, checked by the call.
+            // The block is the argument the compiler blames, spanned at the
+            // field (the binding inside keeps its hygiene and span).
+            (Class::Count, _) => quote!(#krate::derive_support::count_field({ #binding })),
+            (Class::Trait(Trait::Pointer), _) => {
+                quote!(#krate::derive_support::pointer_field::<#ty>(#binding))
+            }
+            (Class::Trait(tr), _) => {
+                let checker = syn::Ident::new(tr.checker(), Span::call_site());
+                quote!(#krate::derive_support::#checker::<#ty>(&#binding))
+            }
+            (Class::With, _) => unreachable!("`With` is only chosen for a `with` field"),
+        };
+        respan_except(tokens, ty.span(), &[&binding])
     }
 }
 

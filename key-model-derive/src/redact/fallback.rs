@@ -6,6 +6,8 @@ use quote::quote;
 
 use super::Derive;
 use crate::dummy;
+use crate::fresh::Fresh;
+use crate::options::Krate;
 
 /// The errors of one expansion, with the stub that goes beside them.
 pub(crate) struct Fallback {
@@ -17,7 +19,7 @@ impl Fallback {
     pub(crate) fn new(
         input: &syn::DeriveInput,
         derive: Derive,
-        krate: &syn::Path,
+        krate: &Krate,
         error: syn::Error,
     ) -> Fallback {
         Fallback {
@@ -36,8 +38,11 @@ impl Fallback {
 
 /// An impl whose body is never reached, so that the uses of the type do
 /// not fail too.
-fn stub(input: &syn::DeriveInput, derive: Derive, krate: &syn::Path) -> TokenStream {
+pub(super) fn stub(input: &syn::DeriveInput, derive: Derive, krate: &Krate) -> TokenStream {
+    let import = &krate.import;
+    let krate = &krate.path;
     let ident = &input.ident;
+    let s = Fresh::new(input).ident("S", proc_macro2::Span::call_site());
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let fmt = |tr: TokenStream| {
         quote! {
@@ -52,15 +57,15 @@ fn stub(input: &syn::DeriveInput, derive: Derive, krate: &syn::Path) -> TokenStr
         Derive::Debug => fmt(quote!(Debug)),
         Derive::Display => fmt(quote!(Display)),
         Derive::Serialize => quote! {
-            impl #impl_generics #krate::__private::serde::Serialize for #ident #ty_generics #where_clause {
-                fn serialize<__S>(&self, _: __S) -> ::core::result::Result<__S::Ok, __S::Error>
+            impl #impl_generics #krate::derive_support::serde::Serialize for #ident #ty_generics #where_clause {
+                fn serialize<#s>(&self, _: #s) -> ::core::result::Result<#s::Ok, #s::Error>
                 where
-                    __S: #krate::__private::serde::Serializer,
+                    #s: #krate::derive_support::serde::Serializer,
                 {
                     ::core::unreachable!()
                 }
             }
         },
     };
-    dummy::wrap(&TokenStream::new(), [item])
+    dummy::wrap(import, [item])
 }

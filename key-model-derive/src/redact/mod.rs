@@ -58,7 +58,16 @@ impl Derive {
 /// a stub (see the module doc).
 pub(crate) fn expand(input: &syn::DeriveInput, derive: Derive) -> Result<TokenStream, Fallback> {
     let cx = Ctxt::new();
-    let options = Options::from_syn(&cx, &input.attrs);
+    let options = Options::from_syn(&cx, input);
+    crate::boundary::also_names(&cx, &options);
+    if has_placeholder_field(input) {
+        // The compiler refused `_` at the field (E0121); an impl built
+        // from it would add only follow-up errors, the stub none.
+        return match cx.check() {
+            Ok(()) => Ok(fallback::stub(input, derive, &options.krate)),
+            Err(error) => Err(Fallback::new(input, derive, &options.krate, error)),
+        };
+    }
     let model = Input::from_syn(&cx, input, derive, &options.krate);
     let valid = model.as_ref().map(|model| valid::check(&cx, model, derive));
     let error = match (cx.check(), model, valid) {
@@ -76,26 +85,15 @@ pub(crate) fn expand(input: &syn::DeriveInput, derive: Derive) -> Result<TokenSt
     Err(Fallback::new(input, derive, &options.krate, error))
 }
 
-/// A module of zero-sized types named after `fields`, for messages that
-/// name the field (see `key_model::__private::SerializeUnredacted`).
-fn markers<'a>(fields: impl IntoIterator<Item = &'a Field<'a>>) -> TokenStream {
-    let mut seen = std::collections::BTreeSet::new();
-    let markers: Vec<_> = fields
-        .into_iter()
-        .map(Field::marker)
-        .filter(|m| seen.insert(m.to_string()))
-        .collect();
-    if markers.is_empty() {
-        return TokenStream::new();
-    }
-    quote! {
-        mod __fields {
-            #(
-                #[allow(non_camel_case_types, dead_code)]
-                pub struct #markers;
-            )*
-        }
-    }
+fn has_placeholder_field(input: &syn::DeriveInput) -> bool {
+    let fields: Vec<&syn::Field> = match &input.data {
+        syn::Data::Struct(data) => data.fields.iter().collect(),
+        syn::Data::Enum(data) => data.variants.iter().flat_map(|v| v.fields.iter()).collect(),
+        syn::Data::Union(data) => data.fields.named.iter().collect(),
+    };
+    fields
+        .iter()
+        .any(|field| crate::fresh::has_placeholder(&field.ty))
 }
 
 /// The pattern `path { member: binding, .. }` binding the fields that
@@ -140,7 +138,7 @@ mod tests {
         let debug = expansion(&input, Derive::Debug);
         assert!(debug.contains("__field_user"), "{debug}");
         assert!(
-            debug.contains(":: key_model :: __private :: Redacted"),
+            debug.contains("key_model_crate :: derive_support :: Redacted"),
             "{debug}"
         );
     }

@@ -11,13 +11,15 @@ use syn::spanned::Spanned;
 use super::ast::{Body, Data, Field, Input, Style};
 use super::attr::{Redact, Rule};
 use super::bound::Bounds;
-use super::{markers, pattern};
+use super::pattern;
 use crate::dummy;
+use crate::fresh::Fresh;
+use crate::span::{impl_header, respan_except};
 use crate::symbol::{OPTION, PLAIN_TYPES, STR, VEC};
 
 pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     let krate = &input.krate;
-    let serde = quote!(#krate::__private::serde);
+    let serde = quote!(#krate::derive_support::serde);
     let ident = input.ident();
     let generics = input.generics();
     let type_name = input
@@ -26,8 +28,10 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
         .as_ref()
         .map_or_else(|| ident.unraw().to_string(), |n| n.value.clone());
 
+    // The serializer's type parameter, named so that no parameter of the
+    // user's can be named the same (see `crate::fresh`).
+    let s = Fresh::new(input.original).ident("S", proc_macro2::Span::call_site());
     let mut bounds = Bounds::new(generics);
-    let mut unredacted = Vec::new();
     let written: Vec<&Field<'_>> = match &input.data {
         Data::Struct(body) => body.fields.iter().collect(),
         // A skipped variant's fields are never written, so need nothing.
@@ -39,14 +43,10 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     };
     for field in written {
         if field.redact.is_none() && !field.serde.skip {
-            // Names the field, so that `Wrapper<KeyMaterial>` fails where it
+            // The check trait, so that `Wrapper<KeyMaterial>` fails where it
             // is used with this crate's message.
-            let marker = field.marker();
-            let bound = quote!(#krate::__private::SerializeUnredacted<__fields::#marker>);
+            let bound = quote!(#krate::derive_support::SerializeUnredacted);
             bounds.insert(field.ty, "Serialize", &bound);
-            if !is_plain(field.ty) {
-                unredacted.push(field);
-            }
         }
     }
 
@@ -75,7 +75,7 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
                     );
                     return quote! {
                         Self::#v { .. } => ::core::result::Result::Err(
-                            <__S::Error as #serde::ser::Error>::custom(#message)
+                            <#s::Error as #serde::ser::Error>::custom(#message)
                         ),
                     };
                 }
@@ -92,16 +92,19 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
             quote!(match self { #(#arms)* })
         }
     };
-    let markers = markers(unredacted);
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
     let where_clause = bounds.where_clause();
+    let header = impl_header(
+        quote!(impl #impl_generics #serde::Serialize for #ident #ty_generics),
+        ident,
+    );
     dummy::wrap(
-        &markers,
+        &input.import,
         [quote! {
-            impl #impl_generics #serde::Serialize for #ident #ty_generics #where_clause {
-                fn serialize<__S>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error>
+            #header #where_clause {
+                fn serialize<#s>(&self, __serializer: #s) -> ::core::result::Result<#s::Ok, #s::Error>
                 where
-                    __S: #serde::Serializer,
+                    #s: #serde::Serializer,
                 {
                     #body
                 }
@@ -132,15 +135,12 @@ fn value(krate: &syn::Path, field: &Field<'_>) -> TokenStream {
     match &field.redact {
         // `Skip` is only reached for the newtype `check_newtype` refused:
         // any well-typed value keeps the output free of follow-on errors.
-        Redact::Full | Redact::Skip => quote!(&#krate::__private::Redacted),
+        Redact::Full | Redact::Skip => quote!(&#krate::derive_support::Redacted),
         Redact::With(path) => {
-            quote_spanned!(path.span()=> &#krate::__private::With::<#ty>(#binding, #path))
+            quote_spanned!(path.span()=> &#krate::derive_support::With::<#ty>(#binding, #path))
         }
         Redact::None if is_plain(ty) => quote!(#binding),
-        Redact::None => {
-            let marker = field.marker();
-            quote!(&#krate::__private::serialize_unredacted::<#ty, __fields::#marker>(#binding))
-        }
+        Redact::None => quote!(&#krate::derive_support::serialize_unredacted::<#ty>(#binding)),
     }
 }
 
@@ -181,43 +181,21 @@ fn is_plain(ty: &syn::Type) -> bool {
 /// derive. The generated locals keep their call-site span (see `respan`).
 fn at_field(field: &Field<'_>, tokens: TokenStream) -> TokenStream {
     if field.redact.is_none() {
-        respan(tokens, field.ty.span(), &field.binding())
+        // The generated locals keep their call-site span: at the span of a
+        // type from a `macro_rules!` body, the macro's hygiene would hide
+        // them ("cannot find value `__state`").
+        let binding = field.binding();
+        let serializer = syn::Ident::new("__serializer", proc_macro2::Span::call_site());
+        let state = syn::Ident::new("__state", proc_macro2::Span::call_site());
+        respan_except(tokens, field.ty.span(), &[&binding, &serializer, &state])
     } else {
         tokens
     }
 }
 
-/// Every token but the generated locals (`__serializer`, `__state` and the
-/// field's `binding`), which must keep the call-site span they are
-/// declared with: a field's type may come from a `macro_rules!` body, and at
-/// its span the macro's hygiene would hide them ("cannot find value
-/// `__state`"). The other identifiers (paths, the `Field` marker) resolve
-/// the same at either span.
-fn respan(tokens: TokenStream, span: proc_macro2::Span, binding: &syn::Ident) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|mut tt| {
-            match &tt {
-                proc_macro2::TokenTree::Group(group) => {
-                    let mut inner = proc_macro2::Group::new(
-                        group.delimiter(),
-                        respan(group.stream(), span, binding),
-                    );
-                    inner.set_span(span);
-                    tt = proc_macro2::TokenTree::Group(inner);
-                }
-                proc_macro2::TokenTree::Ident(ident)
-                    if ident == "__serializer" || ident == "__state" || ident == binding => {}
-                _ => tt.set_span(span),
-            }
-            tt
-        })
-        .collect()
-}
-
 /// `if path(field) { 0 } else { 1 }` for a field under
 /// `skip_serializing_if`, else `1`: serde's way of counting.
-fn len(body: &Body<'_>) -> TokenStream {
+fn len(krate: &syn::Path, body: &Body<'_>) -> TokenStream {
     let terms =
         body.fields
             .iter()
@@ -225,11 +203,26 @@ fn len(body: &Body<'_>) -> TokenStream {
             .map(|field| match &field.serde.skip_if {
                 None => quote!(1),
                 Some(path) => {
-                    let binding = field.binding();
-                    quote!(if #path(#binding) { 0 } else { 1 })
+                    let call = skip_if(krate, path, field);
+                    quote!(if #call { 0 } else { 1 })
                 }
             });
     quote!(0 #(+ #terms)*)
+}
+
+/// `path(field)`, every token but the binding at `path` (the string
+/// literal it was written in): a function of the wrong signature is then
+/// reported at what the user wrote, not at the derive.
+fn skip_if(krate: &syn::Path, path: &syn::Path, field: &Field<'_>) -> TokenStream {
+    let binding = field.binding();
+    // Through a call whose bound is the function's signature: the path is
+    // then an argument, where a mismatch is reported, at the literal; the
+    // binding itself keeps its call-site span.
+    respan_except(
+        quote!(#krate::derive_support::skip_serializing_if(#path, #binding)),
+        path.span(),
+        &[&binding],
+    )
 }
 
 fn key(field: &Field<'_>, rule: Option<&Rule>) -> String {
@@ -264,13 +257,13 @@ fn fields(
             match &field.serde.skip_if {
                 None => write,
                 Some(path) => {
-                    let binding = field.binding();
+                    let call = skip_if(krate, path, field);
                     let skip = if can_skip {
                         quote!(else { #tr::skip_field(&mut __state, #key)?; })
                     } else {
                         TokenStream::new()
                     };
-                    quote!(if !#path(#binding) { #write } #skip)
+                    quote!(if !#call { #write } #skip)
                 }
             }
         })
@@ -289,8 +282,8 @@ fn compound(tr: &TokenStream, open: &TokenStream, fields: &[TokenStream]) -> Tok
 }
 
 fn struct_body(krate: &syn::Path, name: &str, body: &Body<'_>, rule: Option<&Rule>) -> TokenStream {
-    let serde = quote!(#krate::__private::serde);
-    let len = len(body);
+    let serde = quote!(#krate::derive_support::serde);
+    let len = len(krate, body);
     match body.style {
         Style::Unit => quote!(#serde::Serializer::serialize_unit_struct(__serializer, #name)),
         Style::Tuple if body.fields.len() == 1 => {
@@ -330,8 +323,8 @@ fn variant_body(
     body: &Body<'_>,
     rule: Option<&Rule>,
 ) -> TokenStream {
-    let serde = quote!(#krate::__private::serde);
-    let len = len(body);
+    let serde = quote!(#krate::derive_support::serde);
+    let len = len(krate, body);
     match body.style {
         Style::Unit => quote! {
             #serde::Serializer::serialize_unit_variant(__serializer, #name, #index, #variant)

@@ -32,6 +32,15 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+/// Not public API (re-exported in `derive_support`): implemented by each
+/// boundary kind derive for its type. Two kind derives on one type would
+/// each implement `SecretFree`, and rustc reports that conflict (E0119)
+/// without a word of the fix; the conflicting impls of this trait, whose
+/// name is the fix, are reported too. A derive does not see the other
+/// names of its own `#[derive(...)]` list, so it cannot say so itself.
+/// Declared before `SecretFree` so that its conflict is reported first.
+pub trait DeriveOneBoundaryKindAndNameTheOthersInKeyModelAlso {}
+
 /// A type that cannot hold key material or any other secret.
 ///
 /// Every boundary kind ([`ApiDto`], [`EventDto`], [`ExportDto`],
@@ -86,20 +95,18 @@ use std::time::{Duration, SystemTime};
 /// `docs/guarantees.md`, G9); a crate with `#![forbid(unsafe_code)]` cannot
 /// write one, and the derives still work there.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` may hold key material or another secret, so it cannot cross a boundary",
+    message = "`{Self}` is not known to be secret-free, so it cannot cross a boundary",
     label = "`{Self}` is not proven secret-free",
-    note = "expose a reference instead (`encryption_key_ref: key_model::KeyRef`), or `#[derive(key_model::SecretFree)]` on a plain value type"
+    note = "a secret (`key_model::KeyMaterial`, `Plaintext`, secrecy's secrets) never is: expose a reference instead (`encryption_key_ref: key_model::KeyRef`)",
+    note = "a plain value type of your own becomes secret-free with `#[derive(key_model::SecretFree)]`; for another crate's type, send its value as a secret-free type (a number, a `String`)"
 )]
 pub unsafe trait SecretFree {
-    /// Not public API. The derives override it with one
-    /// `<FieldType as SecretFree>::__key_model_assert_fields_secret_free`
-    /// per field, which compiles only if the field's type is secret-free. It
-    /// is never called; type-checking its body is the proof. Being a method
-    /// of the impl, it can name `Self` and the impl's generic parameters, and
-    /// since the proof is not a where-clause of the impl, a recursive type
-    /// (`Vec<Self>` in a field) is proven by the impl being written.
+    /// Not public API: an associated constant keeps the trait from being
+    /// made into a trait object (`dyn SecretFree` would be proven by its
+    /// own vtable, not field by field). The derives prove the fields in a
+    /// function signature of their own, not here.
     #[doc(hidden)]
-    fn __key_model_assert_fields_secret_free() {}
+    const NOT_DYN_COMPATIBLE: () = ();
 }
 
 /// A type that may be sent as an HTTP API response body (or request body).

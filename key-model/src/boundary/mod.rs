@@ -8,4 +8,5 @@
 // crate root for why the lint cannot be lowered anywhere else unnoticed.
 #[allow(unsafe_code)]
 pub(crate) mod marker;
+pub(crate) mod never_serialized;
 pub mod sink;

@@ -29,8 +29,11 @@ use serde::Serialize;
 use serde::ser::SerializeStruct;
 
 use crate::boundary::marker::{ApiDto, AuditDto, EventDto, ExportDto};
+use crate::boundary::sink::row::{Failure, RowError};
 use crate::model::id::TenantId;
 use crate::model::time::Timestamp;
+
+mod row;
 
 /// Why a sink could not write.
 ///
@@ -38,7 +41,13 @@ use crate::model::time::Timestamp;
 /// its [`source`](core::error::Error::source) is that error's source (the
 /// crate's convention: each message once in a chain). A serialization error comes from
 /// a DTO's own `Serialize` (a map with non-string keys in JSON, a nested
-/// struct in a CSV row) and describes the shape, not the values.
+/// struct in a CSV row) and describes the shape, not the values. A CSV row
+/// that is not flat names the row type, the field where there is one, and
+/// the rule:
+///
+/// ```text
+/// sink could not write CSV: CSV rows are flat (scalar fields only): field `labels` of `app::Row` is a map
+/// ```
 #[derive(Debug)]
 pub struct SinkError {
     inner: Inner,
@@ -49,6 +58,12 @@ enum Inner {
     Io(io::Error),
     Json(serde_json::Error),
     Csv(csv::Error),
+    /// A CSV row that is not flat, or whose `Serialize` failed: the row
+    /// type (`core::any::type_name`) and why.
+    CsvRow {
+        row: &'static str,
+        error: RowError,
+    },
     EventType,
 }
 
@@ -60,7 +75,7 @@ impl SinkError {
             Inner::Io(_) => true,
             Inner::Json(e) => e.is_io(),
             Inner::Csv(e) => e.is_io_error(),
-            Inner::EventType => false,
+            Inner::CsvRow { .. } | Inner::EventType => false,
         }
     }
 }
@@ -71,6 +86,27 @@ impl fmt::Display for SinkError {
             Inner::Io(e) => write!(f, "sink write failed: {e}"),
             Inner::Json(e) => write!(f, "sink could not write JSON: {e}"),
             Inner::Csv(e) => write!(f, "sink could not write CSV: {e}"),
+            Inner::CsvRow {
+                row,
+                error: error @ RowError::Row(_),
+            } => write!(
+                f,
+                "sink could not write CSV: {FLAT_RULE}: `{row}` is {error}, not as a struct"
+            ),
+            Inner::CsvRow {
+                row,
+                error: RowError::Field { field, shape },
+            } => write!(
+                f,
+                "sink could not write CSV: {FLAT_RULE}: field `{field}` of `{row}` is {shape}"
+            ),
+            Inner::CsvRow {
+                row,
+                error: RowError::Custom(message),
+            } => write!(
+                f,
+                "sink could not write CSV: `{row}` failed to serialize: {message}"
+            ),
             Inner::EventType => write!(
                 f,
                 "invalid event type: 1 to {MAX_EVENT_TYPE_LEN} characters of lowercase letters, digits, `.`, `_` and `-`, starting with a letter"
@@ -93,10 +129,13 @@ impl core::error::Error for SinkError {
                 csv::ErrorKind::Io(io) => io.source(),
                 _ => e.source(),
             },
-            Inner::EventType => None,
+            Inner::CsvRow { .. } | Inner::EventType => None,
         }
     }
 }
+
+/// The rule a CSV row breaks, as every such error states it.
+const FLAT_RULE: &str = "CSV rows are flat (scalar fields only)";
 
 impl From<io::Error> for SinkError {
     fn from(e: io::Error) -> Self {
@@ -371,7 +410,21 @@ impl<W: io::Write> JsonLinesWriter<W> {
 ///
 /// Rows must be flat: each field a scalar, a string, an `Option` of one
 /// (`None` is an empty field), or a unit enum variant (its name). A nested
-/// struct, sequence or map is an error at write time, not a guess.
+/// struct, sequence, map, enum variant with data, or a `#[serde(flatten)]`
+/// field (which makes the row a map) is a [`SinkError`] at write time,
+/// naming the row type, the field and the rule, not a guess.
+///
+/// **Formulas.** A text cell that starts with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return is run as a formula when the export is opened in a
+/// spreadsheet (CSV injection: `=HYPERLINK(...)` in a user's display name).
+/// By default the writer neutralises such a cell the way OWASP advises: it
+/// writes a single quote `'` in front, which spreadsheets read as "this is
+/// text" (some show the quote; a program reading the export strips it).
+/// Only text is changed: a cell serialized from an integer or a float is a
+/// number, which a spreadsheet never runs, so `-1` from an `i32` stays `-1`,
+/// while the string `"-1"` becomes `'-1`. Header names come from the code,
+/// not the data, and are left alone. [`CsvWriter::neutralise_formulas`]
+/// turns this off for a consumer that is not a spreadsheet.
 ///
 /// ```
 /// use key_model::ExportDto;
@@ -379,45 +432,78 @@ impl<W: io::Write> JsonLinesWriter<W> {
 ///
 /// #[derive(serde::Serialize, ExportDto)]
 /// struct Row {
-///     id: u32,
+///     id: i32,
 ///     note: Option<String>,
 /// }
 ///
 /// let mut export = CsvWriter::new(Vec::new());
 /// export.write(&Row { id: 1, note: Some("say \"hi\", then go".into()) })?;
 /// export.write(&Row { id: 2, note: None })?;
+/// export.write(&Row { id: -3, note: Some("=1+2".into()) })?;
 /// let out = export.into_inner()?;
-/// assert_eq!(out, b"id,note\r\n1,\"say \"\"hi\"\", then go\"\r\n2,\r\n");
+/// assert_eq!(out, b"id,note\r\n1,\"say \"\"hi\"\", then go\"\r\n2,\r\n-3,'=1+2\r\n");
 /// # Ok::<(), key_model::sink::SinkError>(())
 /// ```
 #[derive(Debug)]
 pub struct CsvWriter<W: io::Write> {
     writer: W,
     wrote_header: bool,
+    neutralise_formulas: bool,
 }
 
 impl<W: io::Write> CsvWriter<W> {
-    /// A writer of rows to `writer`.
+    /// A writer of rows to `writer`, neutralising formulas.
     pub fn new(writer: W) -> Self {
         CsvWriter {
             writer,
             wrote_header: false,
+            neutralise_formulas: true,
         }
     }
 
+    /// Whether to neutralise text cells that a spreadsheet would run as a
+    /// formula (on by default; see [`CsvWriter`]). Turn it off only when
+    /// the export is read by a program that wants the text exactly, never
+    /// by a spreadsheet.
+    ///
+    /// ```
+    /// use key_model::ExportDto;
+    /// use key_model::sink::CsvWriter;
+    ///
+    /// #[derive(serde::Serialize, ExportDto)]
+    /// struct Row {
+    ///     expr: String,
+    /// }
+    ///
+    /// let mut export = CsvWriter::new(Vec::new()).neutralise_formulas(false);
+    /// export.write(&Row { expr: "=1+2".into() })?;
+    /// assert_eq!(export.into_inner()?, b"expr\r\n=1+2\r\n");
+    /// # Ok::<(), key_model::sink::SinkError>(())
+    /// ```
+    #[must_use]
+    pub fn neutralise_formulas(mut self, on: bool) -> Self {
+        self.neutralise_formulas = on;
+        self
+    }
+
     /// Writes one row (preceded, the first time, by the header row), with a
-    /// single `write_all`. The row is formatted apart first, because the
-    /// `csv` crate writes a record field by field: a row that failed
-    /// half-way would leave half a record for the next row to continue.
-    /// Here a failed row writes nothing.
+    /// single `write_all`. The row is flattened and formatted apart first,
+    /// so a row that fails (not flat, or a failing `Serialize`) writes
+    /// nothing: no half record for the next row to continue.
     pub fn write<T: ExportDto + Serialize + ?Sized>(&mut self, row: &T) -> Result<(), SinkError> {
-        let mut record = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .quote_style(csv::QuoteStyle::Necessary)
-            .has_headers(!self.wrote_header)
-            .from_writer(Vec::new());
-        record.serialize(row)?;
-        let bytes = finish_record(record)?;
+        let bytes =
+            row::record(row, !self.wrote_header, self.neutralise_formulas).map_err(|failure| {
+                match failure {
+                    Failure::Row(error) => SinkError {
+                        inner: Inner::CsvRow {
+                            row: core::any::type_name::<T>(),
+                            error,
+                        },
+                    },
+                    Failure::Csv(e) => e.into(),
+                    Failure::Io(e) => e.into(),
+                }
+            })?;
         self.writer.write_all(&bytes)?;
         self.wrote_header = true;
         Ok(())
@@ -433,12 +519,6 @@ impl<W: io::Write> CsvWriter<W> {
         self.flush()?;
         Ok(self.writer)
     }
-}
-
-/// The formatted record, flushed out of `record`. A failed flush gives the
-/// writer's own `io::Error`, cause included.
-fn finish_record<V: io::Write>(record: csv::Writer<V>) -> Result<V, SinkError> {
-    record.into_inner().map_err(|e| e.into_error().into())
 }
 
 /// Writes audit records, one compact JSON object per line:
@@ -600,7 +680,7 @@ mod tests {
     fn csv_record_keeps_the_cause_of_a_write_error() {
         let mut record = csv::Writer::from_writer(Refusing);
         record.write_record(["a"]).unwrap(); // buffered
-        let error = finish_record(record).unwrap_err();
+        let error = SinkError::from(row::finish_record(record).unwrap_err());
         assert!(error.is_io());
         assert_eq!(
             chain(&error),

@@ -12,6 +12,7 @@
 
 use core::fmt;
 
+use crate::model::de::{Present, field, guard, own};
 use crate::model::id::KeyRef;
 use crate::model::time::Timestamp;
 
@@ -290,10 +291,13 @@ impl<'de> serde::Deserialize<'de> for KeyState {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
 
+        const NEEDS_AT: &str = "invalid key state: `destroy_scheduled` needs its `at` field";
+
         #[derive(serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         struct At {
-            at: Timestamp,
+            #[serde(default)]
+            at: Present<Timestamp>,
         }
 
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -309,7 +313,7 @@ impl<'de> serde::Deserialize<'de> for KeyState {
                     DISABLED => KeyState::Disabled,
                     DESTROYED => KeyState::Destroyed,
                     DESTROY_SCHEDULED => {
-                        return Err(E::custom("`destroy_scheduled` needs its `at` field"));
+                        return Err(own(NEEDS_AT));
                     }
                     other => KeyState::Unrecognized(UnrecognizedState(other.into())),
                 })
@@ -319,13 +323,15 @@ impl<'de> serde::Deserialize<'de> for KeyState {
                 self,
                 mut map: A,
             ) -> Result<KeyState, A::Error> {
-                use serde::de::{Error, IgnoredAny};
+                use serde::de::IgnoredAny;
                 let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? else {
-                    return Err(A::Error::invalid_length(0, &self));
+                    return Err(own("invalid key state: the map is empty"));
                 };
                 let state = if name == DESTROY_SCHEDULED {
                     let At { at } = map.next_value()?;
-                    KeyState::DestroyScheduled { at }
+                    KeyState::DestroyScheduled {
+                        at: at.get(NEEDS_AT)?,
+                    }
                 } else if let ENABLED | DISABLED | DESTROYED = &*name {
                     map.next_value::<IgnoredAny>()?;
                     self.visit_str(&name)?
@@ -336,13 +342,22 @@ impl<'de> serde::Deserialize<'de> for KeyState {
                     KeyState::Unrecognized(UnrecognizedState(name.into()))
                 };
                 if map.next_key::<IgnoredAny>()?.is_some() {
-                    return Err(A::Error::custom("a key state map has exactly one entry"));
+                    return Err(own(
+                        "invalid key state: a key state map has exactly one entry",
+                    ));
                 }
                 Ok(state)
             }
         }
 
-        deserializer.deserialize_any(Visitor)
+        // Errors the visitor does not make (an unknown field of
+        // `destroy_scheduled`, a wrong type) are serde's, which quote the
+        // input: the guard replaces them.
+        guard(
+            deserializer,
+            "invalid key state: expected a state name, or a map of one state name to its fields (`{\"destroy_scheduled\":{\"at\":SECONDS}}`)",
+            |d| d.deserialize_any(Visitor),
+        )
     }
 }
 
@@ -350,12 +365,34 @@ impl<'de> serde::Deserialize<'de> for KeyState {
 ///
 /// `#[non_exhaustive]` (G10): bring-your-own-key adds a variant for
 /// customer-supplied material without changing anything that exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum KeyOrigin {
     /// Generated and held by the platform.
     PlatformManaged,
+}
+
+/// What serde's derive accepted for [`KeyOrigin`] (a name, a variant index,
+/// a one-entry map of a name to unit), kept as it was: the public impl only
+/// replaces its errors, which quote an unknown name.
+#[derive(serde::Deserialize)]
+#[serde(rename = "KeyOrigin", rename_all = "snake_case")]
+enum OriginForm {
+    PlatformManaged,
+}
+
+impl<'de> serde::Deserialize<'de> for KeyOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let form = guard(
+            deserializer,
+            "invalid key origin: expected one of `platform_managed`",
+            OriginForm::deserialize,
+        )?;
+        Ok(match form {
+            OriginForm::PlatformManaged => KeyOrigin::PlatformManaged,
+        })
+    }
 }
 
 impl fmt::Display for KeyOrigin {
@@ -380,13 +417,64 @@ impl fmt::Display for KeyOrigin {
 /// assert!(meta.check(Operation::Encrypt).is_ok());
 /// # Ok::<(), key_model::ParseError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct KeyMetadata {
     key_ref: KeyRef,
     state: KeyState,
     origin: KeyOrigin,
     created_at: Timestamp,
     primary: bool,
+}
+
+/// What serde's derive accepted for [`KeyMetadata`] (a map, unknown members
+/// ignored, or a sequence of the five fields), kept as it was. Each field's
+/// own `Deserialize` never quotes its input (`primary` is guarded here), a
+/// missing field is named by key-model, and what is left to the guard
+/// around it are serde's messages about the container (a wrong shape, a
+/// repeated field).
+#[derive(serde::Deserialize)]
+#[serde(rename = "KeyMetadata")]
+struct MetadataForm {
+    #[serde(default)]
+    key_ref: Present<KeyRef>,
+    #[serde(default)]
+    state: Present<KeyState>,
+    #[serde(default)]
+    origin: Present<KeyOrigin>,
+    #[serde(default)]
+    created_at: Present<Timestamp>,
+    #[serde(default, deserialize_with = "primary")]
+    primary: Present<bool>,
+}
+
+fn primary<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Present<bool>, D::Error> {
+    field(
+        deserializer,
+        "invalid key metadata: `primary` must be true or false",
+    )
+}
+
+impl<'de> serde::Deserialize<'de> for KeyMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let MetadataForm {
+            key_ref,
+            state,
+            origin,
+            created_at,
+            primary,
+        } = guard(
+            deserializer,
+            "invalid key metadata: expected a map of `key_ref`, `state`, `origin`, `created_at` and `primary`, each once",
+            MetadataForm::deserialize,
+        )?;
+        Ok(KeyMetadata {
+            key_ref: key_ref.get("invalid key metadata: missing field `key_ref`")?,
+            state: state.get("invalid key metadata: missing field `state`")?,
+            origin: origin.get("invalid key metadata: missing field `origin`")?,
+            created_at: created_at.get("invalid key metadata: missing field `created_at`")?,
+            primary: primary.get("invalid key metadata: missing field `primary`")?,
+        })
+    }
 }
 
 impl KeyMetadata {

@@ -3,6 +3,8 @@
 use core::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::model::de::guard;
+
 /// Seconds since the Unix epoch (UTC), the resolution key lifecycle times
 /// need. Serialized as a JSON integer.
 ///
@@ -17,11 +19,22 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// assert_eq!(t.unix_seconds(), 1_764_000_000);
 /// assert!(Timestamp::now() > t);
 /// ```
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(transparent)]
 pub struct Timestamp(u64);
+
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    /// What `#[serde(transparent)]` over `u64` accepted, with a message of
+    /// its own: serde's quotes the rejected value.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        guard(
+            deserializer,
+            "invalid timestamp: expected whole seconds since the Unix epoch (an integer from 0 to 18446744073709551615)",
+            u64::deserialize,
+        )
+        .map(Timestamp)
+    }
+}
 
 impl Timestamp {
     /// The Unix epoch.

@@ -396,7 +396,7 @@ fn sink_outputs() {
     );
     assert_eq!(
         format!("{:?}", CsvWriter::new(Vec::new())),
-        "CsvWriter { writer: [], wrote_header: false }"
+        "CsvWriter { writer: [], wrote_header: false, neutralise_formulas: true }"
     );
     assert_eq!(
         format!("{:?}", AuditWriter::new(Vec::new())),

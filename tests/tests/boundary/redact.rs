@@ -96,6 +96,12 @@ mod twin {
     #[derive(Debug, Serialize)]
     pub(super) struct Plain(pub(super) i64);
 
+    #[derive(Debug)]
+    pub(super) struct Tail<T: ?Sized> {
+        pub(super) secret: R,
+        pub(super) rest: T,
+    }
+
     #[derive(Debug, Serialize)]
     pub(super) struct Unit;
 
@@ -402,6 +408,33 @@ fn generics_bound_only_what_is_written() {
     assert_eq!(
         same_json(&value, &twin),
         r#"{"shown":1,"hidden":"[REDACTED]","name":"n","nested":[null,2],"marker":null}"#
+    );
+}
+
+/// A struct's last field may be unsized: the derive passes it behind a
+/// reference, as std's does (the other fields go as the bindings they are).
+#[derive(RedactedDebug)]
+struct Tail<T: ?Sized> {
+    #[redact]
+    secret: u8,
+    rest: T,
+}
+
+#[test]
+fn an_unsized_last_field_is_formatted() {
+    let value: &Tail<[u8]> = &Tail {
+        secret: 7,
+        rest: [1, 2, 3],
+    };
+    let twin: &twin::Tail<[u8]> = &twin::Tail {
+        secret: R,
+        rest: [1, 2, 3],
+    };
+    assert_eq!(format!("{value:?}"), format!("{twin:?}"));
+    assert_eq!(format!("{value:#?}"), format!("{twin:#?}"));
+    assert_eq!(
+        format!("{value:?}"),
+        "Tail { secret: [REDACTED], rest: [1, 2, 3] }"
     );
 }
 

@@ -44,8 +44,13 @@ fn config(cases: u32) -> ProptestConfig {
     }
 }
 
+/// A valid slug: a DNS label (no `-` at either end, no `--` in positions
+/// 3 and 4).
 fn slug() -> impl Strategy<Value = String> {
-    "[a-z0-9][a-z0-9-]{0,20}"
+    "[a-z0-9]([a-z0-9-]{0,19}[a-z0-9])?"
+        .prop_filter("`--` in positions 3 and 4 is reserved for IDNA", |s| {
+            s.get(2..4) != Some("--")
+        })
 }
 
 fn tenant() -> impl Strategy<Value = TenantId> {

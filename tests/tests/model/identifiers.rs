@@ -4,9 +4,13 @@
 use key_model::{KeyName, KeyPurpose, KeyRef, KeyVersion, ParseErrorKind, TenantId};
 use proptest::prelude::*;
 
-/// Valid slugs: 1 to 63 characters of `[a-z0-9-]`, not starting with `-`.
+/// Valid slugs (DNS labels): 1 to 63 characters of `[a-z0-9-]`, starting
+/// and ending with a letter or digit, without `--` in positions 3 and 4.
 fn slug() -> impl Strategy<Value = String> {
-    "[a-z0-9][a-z0-9-]{0,62}"
+    "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+        .prop_filter("`--` in positions 3 and 4 is reserved for IDNA", |s| {
+            s.get(2..4) != Some("--")
+        })
 }
 
 fn tenant() -> impl Strategy<Value = TenantId> {
@@ -293,6 +297,30 @@ const REJECTED_KEY_REFS: &[(&str, ParseErrorKind, Option<usize>, &str)] = &[
         "invalid key reference at segment 2 (tenant id): 64 characters, at most 63 allowed",
     ),
     (
+        "tenants/acme-/keys/x/versions/1",
+        ParseErrorKind::EndsWithHyphen,
+        Some(2),
+        "invalid key reference at segment 2 (tenant id): must not end with `-` (a DNS label rule)",
+    ),
+    (
+        "tenants/xn--pple-43d/keys/x/versions/1",
+        ParseErrorKind::ReservedHyphens,
+        Some(2),
+        "invalid key reference at segment 2 (tenant id): `--` in positions 3 and 4 is reserved for IDNA (`xn--`) and not allowed",
+    ),
+    (
+        "tenants/acme/keys/audit-/versions/1",
+        ParseErrorKind::EndsWithHyphen,
+        Some(4),
+        "invalid key reference at segment 4 (key purpose): must not end with `-` (a DNS label rule)",
+    ),
+    (
+        "tenants/acme/keys/ab--export/versions/1",
+        ParseErrorKind::ReservedHyphens,
+        Some(4),
+        "invalid key reference at segment 4 (key purpose): `--` in positions 3 and 4 is reserved for IDNA (`xn--`) and not allowed",
+    ),
+    (
         "tenants/acme/keys/-x/versions/1",
         ParseErrorKind::InvalidStart,
         Some(4),
@@ -418,10 +446,52 @@ fn slug_length_limits_are_inclusive() {
         "0".parse::<TenantId>().is_ok(),
         "a digit may start a tenant id"
     );
-    assert!(
-        "a-".parse::<TenantId>().is_ok(),
-        "the rule constrains only the start"
-    );
+}
+
+/// Tenant ids and purposes are DNS labels (RFC 1035 and RFC 5891): no
+/// trailing hyphen, and no `--` in positions 3 and 4, the form reserved for
+/// IDNA (`xn--pple-43d` shows as a Cyrillic look-alike of `apple`).
+#[test]
+fn slugs_are_dns_labels() {
+    for (input, message) in [
+        (
+            "acme-",
+            "invalid tenant id: must not end with `-` (a DNS label rule)",
+        ),
+        (
+            "a-",
+            "invalid tenant id: must not end with `-` (a DNS label rule)",
+        ),
+        ("-", "invalid tenant id: must start with a letter or digit"),
+        (
+            "xn--pple-43d",
+            "invalid tenant id: `--` in positions 3 and 4 is reserved for IDNA (`xn--`) and not allowed",
+        ),
+        (
+            "ab--c",
+            "invalid tenant id: `--` in positions 3 and 4 is reserved for IDNA (`xn--`) and not allowed",
+        ),
+        (
+            "xn--",
+            "invalid tenant id: `--` in positions 3 and 4 is reserved for IDNA (`xn--`) and not allowed",
+        ),
+    ] {
+        assert_eq!(
+            input.parse::<TenantId>().unwrap_err().to_string(),
+            message,
+            "{input}"
+        );
+        assert!(input.parse::<KeyPurpose>().is_err(), "{input}");
+    }
+    // `--` elsewhere, and a hyphen inside, stay valid.
+    for ok in ["a--b", "abcd--e", "a-b", "acme-42", "x-n", "xn-a", "0"] {
+        assert_eq!(ok.parse::<TenantId>().unwrap().as_str(), ok);
+        assert_eq!(ok.parse::<KeyPurpose>().unwrap().as_str(), ok);
+    }
+    let r = "tenants/acme/keys/xn--ab/versions/1"
+        .parse::<KeyRef>()
+        .unwrap_err();
+    assert_eq!(r.segment(), Some(4));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The key model's value types: identifiers (strict parsing, canonical
 //! text) and the lifecycle transition table with the fail-closed policy.
 
+mod deserialize;
 mod identifiers;
 mod lifecycle;

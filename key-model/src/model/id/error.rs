@@ -88,6 +88,12 @@ pub enum ParseErrorKind {
     },
     /// A tenant id or purpose starts with `-`.
     InvalidStart,
+    /// A tenant id or purpose ends with `-`, which a DNS label may not.
+    EndsWithHyphen,
+    /// A tenant id or purpose has `--` in positions 3 and 4 (`xn--`,
+    /// `ab--`): DNS reserves that form for IDNA, where `xn--pple-43d` shows
+    /// as a Cyrillic look-alike of `apple`.
+    ReservedHyphens,
     /// A tenant id or purpose contains a character other than a lowercase
     /// ASCII letter, a digit or `-`.
     InvalidCharacter {
@@ -173,6 +179,12 @@ impl fmt::Display for ParseError {
                 write!(f, "{len} characters, at most {max} allowed")
             }
             ParseErrorKind::InvalidStart => f.write_str("must start with a letter or digit"),
+            ParseErrorKind::EndsWithHyphen => {
+                f.write_str("must not end with `-` (a DNS label rule)")
+            }
+            ParseErrorKind::ReservedHyphens => f.write_str(
+                "`--` in positions 3 and 4 is reserved for IDNA (`xn--`) and not allowed",
+            ),
             ParseErrorKind::InvalidCharacter { ch, position } => write!(
                 f,
                 "only lowercase letters, digits and `-` are allowed, found {ch:?} at offset {position}"

@@ -30,6 +30,7 @@ use chacha20poly1305::aead::{AeadInOut, KeyInit};
 use chacha20poly1305::{Key, Tag, XChaCha20Poly1305, XNonce};
 
 use crate::error::Error;
+use crate::model::de::{guard, own};
 use crate::model::id::error::{ParseError, ParseErrorKind, Target};
 use crate::model::id::{KeyPurpose, KeyRef, KeyVersion, MAX_SLUG_LEN, TenantId};
 use crate::model::material::KeyMaterial;
@@ -413,10 +414,15 @@ impl<'de> serde::Deserialize<'de> for Envelope {
             }
 
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Envelope, E> {
-                v.parse().map_err(E::custom)
+                // An `EnvelopeError` never quotes the input.
+                v.parse().map_err(own)
             }
         }
 
-        deserializer.deserialize_str(Visitor)
+        guard(
+            deserializer,
+            "invalid envelope: expected a string of unpadded base64url",
+            |d| d.deserialize_str(Visitor),
+        )
     }
 }

@@ -8,6 +8,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use secrecy::SecretBox;
 
+use crate::model::de::{guard, own};
 use crate::model::id::KeyRef;
 use crate::ring::backend::BackendError;
 
@@ -69,11 +70,15 @@ impl<'de> serde::Deserialize<'de> for WrappedKey {
                 URL_SAFE_NO_PAD
                     .decode(v)
                     .map(WrappedKey::from_bytes)
-                    .map_err(|_| E::custom("wrapped key material is not unpadded base64url"))
+                    .map_err(|_| own("wrapped key material is not unpadded base64url"))
             }
         }
 
-        deserializer.deserialize_str(Visitor)
+        guard(
+            deserializer,
+            "invalid wrapped key: expected a string of unpadded base64url",
+            |d| d.deserialize_str(Visitor),
+        )
     }
 }
 

@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use crate::model::de::{Present, field, guard};
 use crate::model::id::{KeyName, TenantId};
 use crate::model::lifecycle::KeyMetadata;
 use crate::ring::backend::{BackendError, BackendErrorKind};
@@ -16,7 +17,7 @@ pub(crate) mod memory;
 
 /// One version of a key as stored: its metadata and its wrapped material
 /// (`None` once destroyed).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct StoredVersion {
     pub(crate) metadata: KeyMetadata,
     pub(crate) wrapped: Option<WrappedKey>,
@@ -65,10 +66,77 @@ impl StoredVersion {
 /// assert!(matches!(state, KeyState::Unrecognized(_)));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct StoredKey {
     pub(crate) name: KeyName,
     pub(crate) versions: Vec<StoredVersion>,
+}
+
+/// What serde's derive accepted for the two records (maps, unknown members
+/// ignored, or sequences; `wrapped` may be missing), kept as it was. The
+/// public impls only replace serde's errors, which quote the input (G8): a
+/// stored record is exactly what a host's database hands back.
+#[derive(serde::Deserialize)]
+#[serde(rename = "StoredVersion")]
+struct VersionForm {
+    #[serde(default)]
+    metadata: Present<KeyMetadata>,
+    #[serde(default, deserialize_with = "wrapped")]
+    wrapped: Option<WrappedKey>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename = "StoredKey")]
+struct KeyForm {
+    #[serde(default)]
+    name: Present<KeyName>,
+    #[serde(default, deserialize_with = "versions")]
+    versions: Present<Vec<StoredVersion>>,
+}
+
+fn wrapped<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<WrappedKey>, D::Error> {
+    let wrapped: Present<Option<WrappedKey>> = field(
+        d,
+        "invalid stored version: `wrapped` must be null or wrapped key material in unpadded base64url",
+    )?;
+    Ok(wrapped.into_inner().flatten())
+}
+
+fn versions<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Present<Vec<StoredVersion>>, D::Error> {
+    field(
+        d,
+        "invalid stored key: `versions` must be a list of stored versions",
+    )
+}
+
+impl<'de> serde::Deserialize<'de> for StoredVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let VersionForm { metadata, wrapped } = guard(
+            deserializer,
+            "invalid stored version: expected a map of `metadata` and `wrapped`, each once",
+            VersionForm::deserialize,
+        )?;
+        Ok(StoredVersion {
+            metadata: metadata.get("invalid stored version: missing field `metadata`")?,
+            wrapped,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StoredKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let KeyForm { name, versions } = guard(
+            deserializer,
+            "invalid stored key: expected a map of `name` and `versions`, each once",
+            KeyForm::deserialize,
+        )?;
+        Ok(StoredKey {
+            name: name.get("invalid stored key: missing field `name`")?,
+            versions: versions.get("invalid stored key: missing field `versions`")?,
+        })
+    }
 }
 
 impl StoredKey {

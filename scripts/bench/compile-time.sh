@@ -22,13 +22,32 @@
 #    proc-macro2, quote and syn from scratch, then the crate alone), median
 #    of RUNS, and the syn features each one enables.
 #
-#   bash benches/compile-time.sh                     # N=200 RUNS=5 CMD=build
-#   N=50 RUNS=3 CMD=check bash benches/compile-time.sh
-#   PART=1 bash benches/compile-time.sh              # only part 1 (or 2)
-#   N=50 RUNS=1 PART=1 INSTRUCTIONS=1 bash benches/compile-time.sh
+#   bash scripts/bench/compile-time.sh                     # N=200 RUNS=5 CMD=build
+#   N=50 RUNS=3 CMD=check bash scripts/bench/compile-time.sh
+#   PART=1 bash scripts/bench/compile-time.sh              # only part 1 (or 2)
+#   N=50 RUNS=1 PART=1 INSTRUCTIONS=1 bash scripts/bench/compile-time.sh
 #                                # + rustc instruction counts (valgrind)
+#   N=50 PART=levers CMD=check bash scripts/bench/compile-time.sh
+#                                # the boundary derive's levers, below
+#
+# PART=levers: where (b)'s instructions over (a) go. Variants of (b) with
+# the derive's output written by hand into the generated crate (so that a
+# lever is measured without changing the derive), each counted with
+# callgrind like INSTRUCTIONS=1:
+#   hand        the derive's expansion before the tuple below (a `let` per
+#               field), token for token;
+#   no-wrapper  the same impls without the `const _: () = { .. };` around;
+#   tuple       one `let _ = (check, check, ..);` instead of a `let` per
+#               field: the derive's expansion now, so (b) less this is the
+#               proc-macro invocation itself;
+#   tuple-no-wrapper  both of the above;
+#   where-fn    one assertion function per type whose where-clause lists
+#               the field types (`fn assert() where u64: SecretFree, ..`),
+#               no method body: one item per type instead of a statement
+#               per field;
+#   no-proof    both impls, no proof at all: what the impls alone cost.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 root=$(pwd)
 n=${N:-200}
 runs=${RUNS:-5}
@@ -67,7 +86,7 @@ TOML
   # The workspace's lock file: the same dependency versions, no resolution.
   cp "$root/Cargo.lock" "$dir/Cargo.lock"
   {
-    echo '#![allow(dead_code)]'
+    echo '#![allow(dead_code, unused_imports)]'
     echo 'use key_model::*;'
     echo "#[derive($nested)]"
     echo 'pub struct Nested { pub label: String, pub count: u32 }'
@@ -89,6 +108,14 @@ TOML
   } > "$dir/src/lib.rs"
 }
 
+# gen_empty: a crate with the nested type alone, rustc's and cargo's fixed
+# cost, subtracted from every figure.
+gen_empty() {
+  gen empty 'serde::Serialize' 'serde::Serialize' 'pub token: String,'
+  head -4 "$work/empty/src/lib.rs" > "$work/empty/src/lib.rs.head"
+  mv "$work/empty/src/lib.rs.head" "$work/empty/src/lib.rs"
+}
+
 # instructions DIR: the instructions of the rustc run that builds the crate
 # in DIR, counted by callgrind (the largest of the processes it traces).
 instructions() {
@@ -108,16 +135,17 @@ part1() {
   gen boundary 'serde::Serialize, ApiDto' 'serde::Serialize, SecretFree' 'pub token: String,'
   gen redact 'RedactedDebug, RedactedSerialize' 'Debug, serde::Serialize' '#[redact] pub key: KeyMaterial,'
   gen std-debug 'Debug, serde::Serialize' 'Debug, serde::Serialize' 'pub token: String,'
+  gen_empty
 
   export CARGO_TARGET_DIR="$work/target"
   local v
-  for v in "${variants[@]}"; do
+  for v in "${variants[@]}" empty; do
     (cd "$work/$v" && cargo "$cmd" -q) # dependencies and a first build, untimed
   done
   declare -A times
   local run start end
   for run in $(seq 1 "$runs"); do
-    for v in "${variants[@]}"; do
+    for v in "${variants[@]}" empty; do
       touch "$work/$v/src/lib.rs"
       start=$(now)
       (cd "$work/$v" && cargo "$cmd" -q)
@@ -128,17 +156,20 @@ part1() {
   declare -A med
   echo
   echo "part 1: cargo $cmd of $n DTOs x 10 fields, $runs runs each, wall seconds"
+  med[empty]=$(printf '%s\n' ${times[empty]} | median)
+  printf '  %-10s runs%s -> median %s s (cargo and rustc fixed cost)\n' empty "${times[empty]}" "${med[empty]}"
   for v in "${variants[@]}"; do
     med[$v]=$(printf '%s\n' ${times[$v]} | median)
-    printf '  %-10s runs%s -> median %s s\n' "$v" "${times[$v]}" "${med[$v]}"
+    printf '  %-10s runs%s -> median %s s, less empty %s s\n' "$v" "${times[$v]}" "${med[$v]}" \
+      "$(awk -v a="${med[$v]}" -v b="${med[empty]}" 'BEGIN { printf "%.3f", a - b }')"
+    # The ratios below are of the medians less the empty crate's, as the
+    # instruction counts are.
+    med[$v]=$(awk -v a="${med[$v]}" -v b="${med[empty]}" 'BEGIN { printf "%.3f", a - b }')
   done
   if [[ ${INSTRUCTIONS:-0} == 1 ]]; then
     # Load-independent: the instructions rustc executes for the generated
     # crate (callgrind, all threads), once per variant, less those of a
     # crate with the nested type alone (rustc's fixed cost).
-    gen empty 'serde::Serialize' 'serde::Serialize' 'pub token: String,'
-    head -4 "$work/empty/src/lib.rs" > "$work/empty/src/lib.rs.head"
-    mv "$work/empty/src/lib.rs.head" "$work/empty/src/lib.rs"
     local base
     base=$(instructions empty)
     for v in "${variants[@]}"; do
@@ -147,10 +178,63 @@ part1() {
     done
     echo "  instructions: boundary / serde = $(ratio "${ir[boundary]}" "${ir[serde]}"), redact / serde = $(ratio "${ir[redact]}" "${ir[serde]}"), redact / std-debug = $(ratio "${ir[redact]}" "${ir[std-debug]}"), std-debug / serde = $(ratio "${ir[std-debug]}" "${ir[serde]}")"
   fi
+  echo "  wall, less empty:"
   echo "  boundary / serde     = $(ratio "${med[boundary]}" "${med[serde]}")"
   echo "  redact / serde       = $(ratio "${med[redact]}" "${med[serde]}")"
   echo "  redact / std-debug   = $(ratio "${med[redact]}" "${med[std-debug]}")"
   echo "  std-debug / serde    = $(ratio "${med[std-debug]}" "${med[serde]}")"
+}
+
+# gen_hand VARIANT STYLE: (b) with the boundary derive written out by hand
+# in STYLE (see PART=levers above).
+gen_hand() {
+  local variant=$1 style=$2 dir="$work/$1" i ty
+  local types=(u64 String 'Option<String>' u32 f64 bool KeyRef Nested 'Vec<String>' String)
+  local check='::key_model::SecretFree>::__key_model_assert_fields_secret_free'
+  # The derive's one wrapper (key-model-derive/src/dummy.rs).
+  local wrapper='#[doc(hidden)] #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)] const _: () ='
+
+  gen "$variant" 'serde::Serialize' 'serde::Serialize, SecretFree' 'pub token: String,'
+  {
+    for i in $(seq 1 "$n"); do
+      local sf_body='' lets='' tuple='' bounds=''
+      for ty in "${types[@]}"; do
+        lets+="let _ = <$ty as $check; "
+        tuple+="<$ty as $check, "
+        bounds+="$ty: ::key_model::SecretFree, "
+      done
+      case $style in
+        hand) sf_body="#[inline] fn __key_model_assert_fields_secret_free() { $lets}" ;;
+        no-wrapper) sf_body="#[inline] fn __key_model_assert_fields_secret_free() { $lets}" ;;
+        tuple | tuple-no-wrapper) sf_body="#[inline] fn __key_model_assert_fields_secret_free() { let _ = ($tuple); }" ;;
+      esac
+      local impls="#[automatically_derived] #[diagnostic::do_not_recommend] unsafe impl ::key_model::SecretFree for Dto$i { $sf_body }
+#[automatically_derived] unsafe impl ::key_model::ApiDto for Dto$i {}"
+      case $style in
+        no-wrapper | tuple-no-wrapper) echo "$impls" ;;
+        where-fn) echo "$wrapper { fn __key_model_assert() where $bounds{} $impls };" ;;
+        *) echo "$wrapper { $impls };" ;;
+      esac
+    done
+  } >> "$dir/src/lib.rs"
+}
+
+levers() {
+  export CARGO_TARGET_DIR="$work/target"
+  declare -A ir
+  local styles=(hand no-wrapper tuple tuple-no-wrapper where-fn no-proof) v base
+  gen serde 'serde::Serialize' 'serde::Serialize' 'pub token: String,'
+  gen boundary 'serde::Serialize, ApiDto' 'serde::Serialize, SecretFree' 'pub token: String,'
+  gen_empty
+  for v in "${styles[@]}"; do gen_hand "lever-$v" "$v"; done
+  echo
+  echo "levers: cargo $cmd of $n DTOs, rustc instructions (callgrind) less an empty crate's"
+  base=$(instructions empty)
+  for v in serde boundary "${styles[@]/#/lever-}"; do
+    ir[$v]=$(( $(instructions "$v") - base ))
+    printf '  %-18s %13d  / serde %.3f  over serde %+12d  vs (b) %+12d\n' "$v" "${ir[$v]}" \
+      "$(ratio "${ir[$v]}" "${ir[serde]}")" $(( ${ir[$v]} - ${ir[serde]} )) $(( ${ir[$v]} - ${ir[boundary]:-${ir[$v]}} ))
+  done
 }
 
 part2() {
@@ -189,6 +273,7 @@ part2() {
 
 case $part in
   1) part1 ;;
+  levers) levers ;;
   2) part2 ;;
   *) part1; part2 ;;
 esac

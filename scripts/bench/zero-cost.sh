@@ -7,9 +7,9 @@
 # names differ). Exits non-zero if anything differs, or if a symbol of the
 # derives' own (`SecretFree`, `ApiDto`, `__key_model`) is present.
 #
-#   bash benches/zero-cost.sh
+#   bash scripts/bench/zero-cost.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 root=$(pwd)
 work="$root/target/zero-cost"
 mkdir -p "$work"

@@ -1,0 +1,95 @@
+//! Names for generated items that cannot collide with the user's.
+//!
+//! Generated code sits among the user's tokens: a field's type is written
+//! as the user wrote it, inside a block that also declares our helpers. A
+//! fixed name (`__S`, `__fields`) is a legal user name too, and the day a
+//! user's type or parameter has it, one shadows the other. Hygiene does not
+//! help on stable (`Span::mixed_site` hides only local variables, labels
+//! and `$crate`), so a generated item is named after a readable base, with
+//! underscores appended until no identifier of the input has the name: the
+//! user's tokens can then never name it, and messages show the readable
+//! base.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::ToTokens;
+
+/// Every identifier in the derive input, for [`Fresh::ident`].
+pub(crate) struct Fresh {
+    taken: BTreeSet<String>,
+}
+
+impl Fresh {
+    pub(crate) fn new(input: &syn::DeriveInput) -> Fresh {
+        let mut taken = BTreeSet::new();
+        collect(input.to_token_stream(), &mut taken);
+        Fresh { taken }
+    }
+
+    /// `base`, or `base_`, `base__`, ...: the first that the input does not
+    /// use (the result is remembered, so two calls never return one name).
+    pub(crate) fn ident(&mut self, base: &str, span: Span) -> syn::Ident {
+        let mut name = base.to_owned();
+        while self.taken.contains(&name) {
+            name.push('_');
+        }
+        self.taken.insert(name.clone());
+        syn::Ident::new(&name, span)
+    }
+}
+
+fn collect(tokens: TokenStream, taken: &mut BTreeSet<String>) {
+    for tt in tokens {
+        match tt {
+            TokenTree::Ident(ident) => {
+                let name = ident.to_string();
+                taken.insert(name.strip_prefix("r#").unwrap_or(&name).to_owned());
+            }
+            TokenTree::Group(group) => collect(group.stream(), taken),
+            TokenTree::Punct(_) | TokenTree::Literal(_) => {}
+        }
+    }
+}
+
+/// Whether `ty` contains `_`: the compiler already refused it (E0121) at
+/// the field, and a check built from it would add only noise.
+pub(crate) fn has_placeholder(ty: &syn::Type) -> bool {
+    fn any(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|tt| match tt {
+            TokenTree::Ident(ident) => ident == "_",
+            TokenTree::Punct(punct) => punct.as_char() == '_',
+            TokenTree::Group(group) => any(group.stream()),
+            TokenTree::Literal(_) => false,
+        })
+    }
+    any(ty.to_token_stream())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Fresh, has_placeholder};
+
+    #[test]
+    fn never_a_name_of_the_input() {
+        let input: syn::DeriveInput = syn::parse_quote!(
+            struct S<SecretFreeField> {
+                a: SecretFreeField_,
+                b: r#Proof,
+            }
+        );
+        let mut fresh = Fresh::new(&input);
+        let span = proc_macro2::Span::call_site();
+        assert_eq!(fresh.ident("SecretFreeField", span), "SecretFreeField__");
+        assert_eq!(fresh.ident("SecretFreeField", span), "SecretFreeField___");
+        assert_eq!(fresh.ident("Proof", span), "Proof_");
+        assert_eq!(fresh.ident("Other", span), "Other");
+    }
+
+    #[test]
+    fn placeholders() {
+        assert!(has_placeholder(&syn::parse_quote!(_)));
+        assert!(has_placeholder(&syn::parse_quote!(Vec<_>)));
+        assert!(!has_placeholder(&syn::parse_quote!(Vec<u8>)));
+    }
+}

@@ -1,0 +1,50 @@
+//! Re-spanning generated tokens, so that the compiler reports an error in
+//! them at what the user wrote.
+
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
+
+/// `tokens`, every one at `span`, except that the identifiers in `keep`,
+/// the generated locals (a match binding, `__state`), keep the hygiene of
+/// the call-site span they are declared with: at the span of a field's type
+/// from a `macro_rules!` body, the macro's hygiene would hide them.
+pub(crate) fn respan_except(tokens: TokenStream, span: Span, keep: &[&syn::Ident]) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            match &tt {
+                TokenTree::Group(group) => {
+                    let mut inner =
+                        Group::new(group.delimiter(), respan_except(group.stream(), span, keep));
+                    inner.set_span(span);
+                    tt = TokenTree::Group(inner);
+                }
+                // Resolved where they were (`located_at` keeps a span's
+                // hygiene), shown at `span`: the compiler may blame the
+                // binding itself (a mismatched argument), and it must then
+                // point at the user's tokens too.
+                TokenTree::Ident(ident) if keep.contains(&ident) => {
+                    let moved = ident.span().located_at(span);
+                    tt.set_span(moved);
+                }
+                _ => tt.set_span(span),
+            }
+            tt
+        })
+        .collect()
+}
+
+/// `tokens`, every one at `span`.
+pub(crate) fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    respan_except(tokens, span, &[])
+}
+
+/// `impl<...> Trait for Type<...>`, every token at the type's name. An impl
+/// the compiler sees as written by a derive gets, under an error of one of
+/// a generic type's parameters, "consider manually implementing `Trait` to
+/// avoid undesired bounds": for a boundary kind an invitation to a
+/// hand-written `unsafe impl`, for the redacting traits to an impl that
+/// could leak. The bound is the requirement; the where clause, which keeps
+/// its spans, points at the field or parameter that needs it.
+pub(crate) fn impl_header(header: TokenStream, ident: &syn::Ident) -> TokenStream {
+    respan(header, ident.span())
+}
