@@ -20,6 +20,15 @@ impl Log {
         Log::default()
     }
 
+    /// No lines at all (the load test's server: a log on every request
+    /// would measure the terminal).
+    pub fn off() -> Log {
+        Log {
+            captured: None,
+            quiet: true,
+        }
+    }
+
     /// Lines kept in memory (and not printed), for a scan.
     pub fn captured() -> Log {
         Log {
