@@ -9,6 +9,7 @@ pub mod sessions;
 
 use axum::Router;
 use axum::http::Uri;
+use axum::middleware;
 use axum::routing::get;
 use serde::Deserialize;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -77,10 +78,24 @@ pub fn router() -> Router<SharedApp> {
             get(exports::sessions_jsonl),
         )
         .route("/api/exports/audit.jsonl", get(exports::audit_jsonl))
-        .merge(docs)
+        .merge(Router::from(docs).layer(middleware::map_response(docs_policy)))
 }
 
-/// The largest `offset` a list accepts (documented in the OpenAPI
+/// The policy of the Swagger UI pages: scripts and everything else from
+/// the service only (its index has no inline script); inline styles and
+/// `data:` images, which Swagger UI's rendering uses, are the two
+/// allowances the portal does not have.
+pub const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
+
+async fn docs_policy(mut response: axum::response::Response) -> axum::response::Response {
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_SECURITY_POLICY,
+        axum::http::HeaderValue::from_static(DOCS_CSP),
+    );
+    response
+}
+
+/// The largest `offset` a list accepts (documented in the `OpenAPI`
 /// document, whose integers are signed 64-bit).
 pub const MAX_OFFSET: u64 = 1_000_000_000;
 

@@ -61,11 +61,12 @@ impl Browser {
         Ok(String::from_utf8_lossy(&out).into_owned())
     }
 
-    /// A full-page screenshot of `url` (1280 pixels wide) into `file`.
-    pub fn screenshot(&self, url: &str, file: &Path) -> io::Result<()> {
+    /// A screenshot of `url`, 1280 pixels wide and `height` high (a page
+    /// longer than that is cut), into `file`.
+    pub fn screenshot(&self, url: &str, file: &Path, height: u32) -> io::Result<()> {
         let mut c = self.command();
         c.arg(format!("--screenshot={}", file.display()))
-            .arg("--window-size=1280,2000")
+            .arg(format!("--window-size=1280,{height}"))
             .arg(url);
         run(c)?;
         let png = std::fs::read(file)?;
