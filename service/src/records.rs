@@ -3,10 +3,12 @@
 //! key-model envelopes), the audit log (`audit.jsonl`) and the tenants with
 //! their admin tokens (`tenants.json`, mode 0600).
 //!
-//! STAND-IN (until issue 13's `store-sqlite` is on main): JSON-lines files,
-//! read whole on every query, so that lines appended by an `operator`
-//! command in another process show at once. A `SQLite` file (rusqlite) takes
-//! their place behind the same methods.
+//! STAND-IN: JSON-lines files, read whole on every query, so that lines
+//! appended by an `operator` command in another process show at once. The
+//! keys are already in `SQLite` (`keys.rs`); a `SQLite` file for these
+//! records (rusqlite, which key-model's `store-sqlite` already builds) is
+//! the next step, behind the same methods: nothing outside this file reads
+//! the files.
 
 use std::fs;
 use std::io::{self, BufRead as _, Write as _};

@@ -335,6 +335,7 @@ impl Walk<'_> {
             return Err("the scan missed a planted canary".into());
         }
         self.scan_log();
+        let files = self.scan_data_dir()?;
         if !self.scan.leaks.is_empty() {
             return Err(format!(
                 "{} leaks: {}",
@@ -350,7 +351,38 @@ impl Walk<'_> {
                 self.scan.bytes,
                 self.scan.canaries()
             ),
+            format!(
+                "the data directory at rest ({files} files: the SQLite key store and its WAL, the records, the encrypted recordings) holds no canary either"
+            ),
             format!("the scan catches a planted canary (the hex of {first}'s material)"),
         ])
+    }
+
+    /// Scans every file of the data directory (not the browser's
+    /// profile): the key store holds wrapped material only, and the
+    /// recordings are envelopes.
+    fn scan_data_dir(&mut self) -> Result<usize, String> {
+        let dir = self.fixture.dir.clone();
+        let mut n = 0;
+        for folder in [dir.clone(), dir.join("recordings")] {
+            let entries =
+                std::fs::read_dir(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_file() {
+                    let bytes =
+                        std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                    let name = path
+                        .file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned();
+                    self.scan
+                        .scan(Kind::Other, &format!("data file {name}"), &bytes);
+                    n += 1;
+                }
+            }
+        }
+        Ok(n)
     }
 }
