@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Installs the servers and tools that the test suite starts itself, each only
-# if it is missing: safe to run again, and a no-op on a machine that has them
-# all. One function per tool; add yours beside the others and call it at the
-# end.
+# Installs the servers and tools that the test suite starts itself, each only if it is
+# missing: safe to run again, and a no-op on a machine that has them all.
+# One function per tool; add yours beside the others and call it at the end.
 #
 # Debian or Ubuntu (apt-get), as root. .ci/run calls it before the tests.
 set -euo pipefail
@@ -23,6 +22,25 @@ apt_install() {
         apt_updated=true
     fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
+}
+
+# PostgreSQL's server and client tools (initdb, pg_ctl, psql, pg_dump): the
+# PostgreSQL store's tests start a throwaway cluster with them
+# (tests/src/postgres.rs). Found where the harness looks: Debian's
+# versioned directory, or PATH.
+install_postgresql() {
+    local dir
+    for dir in /usr/lib/postgresql/*/bin; do
+        if [[ -x $dir/initdb && -x $dir/pg_ctl && -x $dir/psql && -x $dir/pg_dump ]]; then
+            return 0
+        fi
+    done
+    if command -v initdb >/dev/null && command -v pg_ctl >/dev/null \
+        && command -v psql >/dev/null && command -v pg_dump >/dev/null; then
+        return 0
+    fi
+    echo "install-test-deps: installing postgresql"
+    apt_install postgresql
 }
 
 # Debian's Chromium: the reference service's browser tests and its
@@ -50,5 +68,6 @@ install_schemathesis() {
     "$venv/bin/pip" install -q 'schemathesis>=4,<5'
 }
 
+install_postgresql
 install_chromium
 install_schemathesis

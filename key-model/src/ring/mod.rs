@@ -27,6 +27,8 @@ pub use root::{RingCall, RootKey, WrappedKey};
 /// (re-exported so that they need not depend on the same `secrecy`).
 pub use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox};
 pub use store::memory::MemoryKeyStore;
+#[cfg(feature = "store-postgres")]
+pub use store::postgres::PostgresKeyStore;
 #[cfg(feature = "store-sqlite")]
 pub use store::sqlite::SqliteKeyStore;
 pub use store::{KeyStore, Revision, StoredKey, StoredVersion};

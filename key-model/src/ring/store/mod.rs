@@ -14,6 +14,8 @@ use crate::ring::backend::{BackendError, BackendErrorKind};
 use crate::ring::root::WrappedKey;
 
 pub(crate) mod memory;
+#[cfg(feature = "store-postgres")]
+pub(crate) mod postgres;
 #[cfg(feature = "store-sqlite")]
 pub(crate) mod sqlite;
 
