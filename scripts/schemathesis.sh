@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-st=target/tools/schemathesis/bin/schemathesis
+st="${KEY_MODEL_TEST_DEPS:-$HOME/.cache/key-model-test-deps}/schemathesis/bin/schemathesis"
 [[ -x $st ]] || { echo "schemathesis is missing: run scripts/install-test-deps.sh" >&2; exit 1; }
 cargo build --locked -q -p key-model-service
 
