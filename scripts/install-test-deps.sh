@@ -2,15 +2,17 @@
 # Installs the servers the tests start themselves: PostgreSQL (the PostgreSQL
 # store's throwaway cluster, tests/src/postgres.rs), and for the root-key
 # tests (tests/tests/root_keys/) OpenBao (transit), SoftHSM2 (PKCS#11) and
-# LocalStack (AWS KMS). One function
+# LocalStack (AWS KMS); for the reference service (service/) Chromium (its
+# browser tests and evidence pack) and Schemathesis (scripts/schemathesis.sh).
+# One function
 # per tool; each is idempotent (it checks first, installs only what is missing)
 # and caches what it installs outside the repository, under
 # $KEY_MODEL_TEST_DEPS (default ~/.cache/key-model-test-deps), where the tests
 # look for it. Run by .ci/run before the tests; run it by hand once before
 # `cargo test --workspace`.
 #
-#   bash scripts/install-test-deps.sh            # all four
-#   bash scripts/install-test-deps.sh openbao    # one (postgresql, openbao, softhsm2, localstack)
+#   bash scripts/install-test-deps.sh            # all six
+#   bash scripts/install-test-deps.sh openbao    # one (postgresql, openbao, softhsm2, localstack, chromium, schemathesis)
 #
 # Network: the package registries only (pip, apt). A machine without Python
 # 3.12 or newer and without pyenv cannot run LocalStack: the script says so.
@@ -116,15 +118,12 @@ install_localstack() {
         return 0
     fi
     local python
+    # No interpreter is built or downloaded here: `pyenv install` would fetch
+    # its sources from outside the package registries, which this project
+    # never contacts. The project's machines ship 3.12 and 3.13 under pyenv.
     if ! python="$(find_python 12)"; then
-        if command -v pyenv >/dev/null 2>&1; then
-            log "localstack: no Python 3.12+; building one with pyenv"
-            pyenv install -s 3.12
-            python="$(find_python 12)"
-        else
-            log "localstack: needs Python 3.12 or newer (python3.12 on PATH, or pyenv)"
-            return 1
-        fi
+        log "localstack: needs Python 3.12 or newer (python3.12 on PATH, or under pyenv)"
+        return 1
     fi
     log "localstack: installing into $venv with $python"
     rm -rf "$venv"
@@ -133,9 +132,34 @@ install_localstack() {
     cp scripts/test-deps/localstack.txt "$stamp"
 }
 
+# Debian's Chromium: the reference service's browser tests and its
+# `evidence` command drive it headless (service/src/evidence/browser.rs).
+install_chromium() {
+    if [ -x /usr/bin/chromium ]; then
+        log "chromium: present"
+        return 0
+    fi
+    log "chromium: installing with apt-get"
+    apt_install chromium
+}
+
+# Schemathesis, in a venv: scripts/schemathesis.sh runs it against the
+# reference service's /api/openapi.json.
+install_schemathesis() {
+    local venv="$DEPS/schemathesis"
+    if [ -x "$venv/bin/schemathesis" ]; then
+        log "schemathesis: present ($venv)"
+        return 0
+    fi
+    log "schemathesis: installing into $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet 'schemathesis>=4,<5'
+}
+
 main() {
     local tools=("$@")
-    [ "${#tools[@]}" -gt 0 ] || tools=(postgresql openbao softhsm2 localstack)
+    [ "${#tools[@]}" -gt 0 ] || tools=(postgresql openbao softhsm2 localstack chromium schemathesis)
     local tool start
     for tool in "${tools[@]}"; do
         start=$SECONDS
@@ -144,7 +168,9 @@ main() {
             openbao) install_openbao ;;
             softhsm2) install_softhsm2 ;;
             localstack) install_localstack ;;
-            *) log "unknown tool: $tool (postgresql, openbao, softhsm2, localstack)"; return 2 ;;
+            chromium) install_chromium ;;
+            schemathesis) install_schemathesis ;;
+            *) log "unknown tool: $tool (postgresql, openbao, softhsm2, localstack, chromium, schemathesis)"; return 2 ;;
         esac
         log "$tool: $((SECONDS - start)) s"
     done
