@@ -7,11 +7,10 @@
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
     use renamed::km::key_model as key_model_crate;
-    #[allow(dead_code)]
     struct SecretFreeField<T: ?Sized + key_model_crate::SecretFree>(
         ::core::marker::PhantomData<T>,
     );
-    #[allow(dead_code, clippy::too_many_arguments)]
+    #[allow(dead_code)]
     fn secret_free_proof<T>(_: SecretFreeField<Vec<T>>)
     where
         T: key_model_crate::SecretFree,

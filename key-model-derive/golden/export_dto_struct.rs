@@ -6,11 +6,10 @@
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
     use ::key_model::key_model as key_model_crate;
-    #[allow(dead_code)]
     struct SecretFreeField<T: ?Sized + key_model_crate::SecretFree>(
         ::core::marker::PhantomData<T>,
     );
-    #[allow(dead_code, clippy::too_many_arguments)]
+    #[allow(dead_code)]
     fn secret_free_proof(_: SecretFreeField<String>, _: SecretFreeField<u64>) {}
     unsafe impl key_model_crate::ExportDto for SessionRow {}
     #[automatically_derived]

@@ -44,6 +44,11 @@ pub(crate) struct Krate {
     pub(crate) path: syn::Path,
     /// The import, placed in the generated block before anything else.
     pub(crate) import: TokenStream,
+    /// The input's identifiers and the alias, for every other generated
+    /// name: collected here once per derive, because the walk over the
+    /// whole input is one of the costliest steps of a derive
+    /// (docs/performance.md), and each generated name clones the set.
+    pub(crate) fresh: Fresh,
 }
 
 /// One `also(...)` option.
@@ -112,7 +117,8 @@ impl Options {
         }
         let (path, span) =
             krate.unwrap_or_else(|| (syn::parse_quote!(::key_model), Span::call_site()));
-        let alias = Fresh::new(input).ident("key_model_crate", Span::call_site());
+        let mut fresh = Fresh::new(input);
+        let alias = fresh.ident("key_model_crate", Span::call_site());
         // The whole item at the literal: rustc reports the failed import
         // at the item when its tokens do not all come from one place.
         let import = respan(quote!(use #path::key_model as #alias;), span);
@@ -120,6 +126,7 @@ impl Options {
             krate: Krate {
                 path: syn::parse_quote!(#alias),
                 import,
+                fresh,
             },
             also,
         }
