@@ -3,10 +3,13 @@
 //! walkthrough stops with an error the moment one fails. Other lines show
 //! what the checks looked at.
 //!
-//! Run it with `cargo run -p key-model --example walkthrough`.
+//! Run it with `cargo run -p key-model --features store-sqlite --example walkthrough`.
 //!
-//! The story is [`run`], over any key ring and any writer: `main` gives it
-//! a fresh in-memory ring and standard output, and the leak-canary suite
+//! The story is [`run`], over any key ring and any writer. `main` runs it
+//! through [`run_across_restart`] on the embedded default, a
+//! `SqliteKeyStore` and a `FileRootKey` in a temporary directory (removed
+//! at the end): after the story it closes the ring, opens it again from the
+//! files, and decrypts what it encrypted before. The leak-canary suite
 //! (`tests/tests/leak_canaries/ring.rs`) compiles this same file as a module
 //! and gives it a ring of canary keys and a buffer, to scan the whole
 //! output for key material. `tests/tests/docs/walkthrough_checks.rs` shows that
@@ -14,8 +17,10 @@
 #![forbid(unsafe_code)]
 
 use std::io::{self, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
+use key_model::ring::{FileRootKey, SqliteKeyStore};
 use key_model::sink::api_json;
 use key_model::{
     ApiDto, Envelope, Error, KeyMetadata, KeyName, KeyOrigin, KeyRef, KeyRing, KeyState, Operation,
@@ -82,10 +87,22 @@ fn authorize(caller: &AuthenticatedCaller) -> Option<TenantScope> {
         .then(|| TenantScope::authorized_by_host(caller.tenant.clone()))
 }
 
+/// The ring of the README: keys in a SQLite file, wrapped by a root key in
+/// a file of its own.
+fn open_ring(dir: &Path) -> Result<KeyRing, Box<dyn std::error::Error>> {
+    Ok(KeyRing::new(
+        SqliteKeyStore::open(dir.join("keys.sqlite3"))?,
+        FileRootKey::open_or_create(dir.join("root.key"))?,
+    ))
+}
+
 fn main() -> ExitCode {
-    let result = KeyRing::in_memory()
+    let dir = std::env::temp_dir().join(format!("key-model-walkthrough-{}", std::process::id()));
+    let result = std::fs::create_dir_all(&dir)
         .map_err(Into::into)
-        .and_then(|ring| run(&ring, &mut io::stdout().lock()));
+        .and_then(|()| run_across_restart(&|| open_ring(&dir), &mut io::stdout().lock()));
+    // The keys were the walkthrough's own: nothing to keep.
+    let _ = std::fs::remove_dir_all(&dir);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -271,6 +288,60 @@ fn fragment<'a>(part: &'a str, label: &str) -> Option<&'a str> {
 pub fn run(ring: &KeyRing, out: &mut dyn Write) -> Result<(), Box<dyn std::error::Error>> {
     story(ring, out)?;
     writeln!(out, "\nEvery check of the walkthrough held.")?;
+    Ok(())
+}
+
+/// A ring that [`run_across_restart`] opens, and opens again.
+pub type OpenRing<'a> = &'a dyn Fn() -> Result<KeyRing, Box<dyn std::error::Error>>;
+
+/// The story on the ring `open` gives, then a restart: the ring is closed,
+/// `open` gives a new one over the same store and root key, and what was
+/// encrypted before decrypts.
+pub fn run_across_restart(
+    open: OpenRing<'_>,
+    out: &mut dyn Write,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let ring = open()?;
+    story(&ring, out)?;
+    restart(ring, open, out)?;
+    writeln!(out, "\nEvery check of the walkthrough held.")?;
+    Ok(())
+}
+
+fn restart(
+    ring: KeyRing,
+    open: OpenRing<'_>,
+    out: &mut dyn Write,
+) -> Result<(), Box<dyn std::error::Error>> {
+    section(out, "10. A restart: the keys live in the store")?;
+    let acme = authorize(&AuthenticatedCaller {
+        tenant: "acme".parse()?,
+        may_use_keys: true,
+    })
+    .ok_or("the caller was not authorized")?;
+    let recordings: KeyName = "tenants/acme/keys/ssh-session-recording".parse()?;
+    let before = ring.versions(&acme, &recordings)?;
+    let sealed = ring.encrypt(&acme, &recordings, b"$ exit", b"sess_before_restart")?;
+    writeln!(
+        out,
+        "  sealed under {} before closing the ring",
+        sealed.key_ref()
+    )?;
+    drop(ring);
+    let ring = open()?;
+    let after = ring.versions(&acme, &recordings)?;
+    writeln!(out, "  reopened: {} versions of {recordings}", after.len())?;
+    check(
+        out,
+        after == before,
+        "every version, its state and the primary survived the restart",
+    )?;
+    let opened = ring.decrypt(&acme, &sealed, b"sess_before_restart")?;
+    check(
+        out,
+        opened.as_bytes() == b"$ exit",
+        "what was encrypted before the restart decrypts after it",
+    )?;
     Ok(())
 }
 

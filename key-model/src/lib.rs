@@ -69,7 +69,8 @@
 //! - [`policy`]: [`policy::check`], the fail-closed decision;
 //! - [`ring`]: the plug points and their backends ([`ring::KeyStore`],
 //!   [`ring::StoredKey`], [`ring::StoredVersion`], [`ring::Revision`],
-//!   [`ring::MemoryKeyStore`],
+//!   [`ring::MemoryKeyStore`], `ring::PostgresKeyStore` (feature
+//!   `store-postgres`),
 //!   [`ring::RootKey`], [`ring::WrappedKey`], [`ring::MemoryRootKey`], the
 //!   `secrecy` types a root key uses), and the envelope format's constants;
 //! - [`sink`]: the sinks and their [`sink::SinkError`];

@@ -21,6 +21,10 @@ pub enum BackendErrorKind {
     /// key ring reloads and retries its change a few times, then returns
     /// this error to its caller.
     Conflict,
+    /// The store or key file was written in a format this version of
+    /// key-model does not read (a newer schema, say). Nothing was changed:
+    /// upgrade key-model rather than guess.
+    UnsupportedFormat,
 }
 
 /// An error from a [`KeyStore`](crate::ring::KeyStore) or a [`RootKey`](crate::ring::RootKey).
@@ -59,6 +63,9 @@ impl fmt::Display for BackendError {
             BackendErrorKind::Corrupt => "stored key record is corrupt",
             BackendErrorKind::Unwrap => "the root key could not unwrap key material",
             BackendErrorKind::Conflict => "the key record changed concurrently",
+            BackendErrorKind::UnsupportedFormat => {
+                "the key backend was written in a format this version does not read"
+            }
         };
         write!(f, "{what}: {}", self.detail)
     }

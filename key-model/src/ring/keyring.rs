@@ -55,7 +55,14 @@ const CHANGE_ATTEMPTS: usize = 8;
 /// The embedded key ring: per-tenant keys in numbered versions, their
 /// lifecycle, and envelope encryption bound to the key reference.
 ///
-/// `Send + Sync`: share it between threads with an `Arc`. Every operation
+/// `Send + Sync`: share it between threads with an `Arc`. In a tokio
+/// service, keep an `Arc<KeyRing>` in the application state; encrypt and
+/// decrypt of a cached key within its cache lifetime
+/// ([`KeyRing::with_cache_ttl`]) make no store call and take a read lock
+/// only to clone an `Arc`, while key management (create, rotate, the
+/// transitions, list) and cache misses call the [`KeyStore`], which
+/// blocks: run those through `tokio::task::spawn_blocking`
+/// (`docs/key-model.md`, In a tokio service). Every operation
 /// that touches a tenant's keys takes a [`TenantScope`]; a key of another
 /// tenant is reported exactly as a missing key ([`Error::KeyNotFound`]), so
 /// a scope cannot probe which keys exist elsewhere. Every operation asks

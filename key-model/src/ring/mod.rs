@@ -19,10 +19,16 @@ pub(crate) mod source;
 pub(crate) mod store;
 
 pub use envelope::{FORMAT_V1, MAX_PLAINTEXT_LEN, NONCE_LEN, TAG_LEN};
+#[cfg(unix)]
+pub use root::file::FileRootKey;
 pub use root::memory::MemoryRootKey;
 pub use root::{RingCall, RootKey, WrappedKey};
 /// The secret box and its accessors that [`RootKey`] implementations use
 /// (re-exported so that they need not depend on the same `secrecy`).
 pub use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox};
 pub use store::memory::MemoryKeyStore;
+#[cfg(feature = "store-postgres")]
+pub use store::postgres::PostgresKeyStore;
+#[cfg(feature = "store-sqlite")]
+pub use store::sqlite::SqliteKeyStore;
 pub use store::{KeyStore, Revision, StoredKey, StoredVersion};

@@ -1,5 +1,5 @@
 //! The walkthrough's checks can fail: each `ok:` line of
-//! `cargo run -p key-model --example walkthrough` rests on a check, and
+//! `cargo run -p key-model --features store-sqlite --example walkthrough` rests on a check, and
 //! here the checks that read output (the API record, the key ring's `Debug`)
 //! are given the output they exist to catch, and refuse it. The example's
 //! RFC 3339 helper is checked against dates `date -u` printed.
@@ -144,4 +144,25 @@ fn the_walkthrough_runs_every_check() {
     // No raw `Timestamp(...)` debug and no whole-ring dump in the output.
     assert!(!text.contains("Timestamp("), "{text}");
     assert!(!text.contains("KeyEntry"), "{text}");
+}
+
+/// The walkthrough as `main` runs it, with the restart, here over a store
+/// and root key kept in memory across the two rings.
+#[test]
+fn the_walkthrough_across_a_restart_runs_every_check() {
+    use std::sync::Arc;
+    let store = Arc::new(key_model::ring::MemoryKeyStore::new());
+    let root = Arc::new(key_model::ring::MemoryRootKey::generate().unwrap());
+    let open = || -> Result<KeyRing, Box<dyn std::error::Error>> {
+        Ok(KeyRing::new(Arc::clone(&store), Arc::clone(&root)))
+    };
+    let mut output = Vec::new();
+    walkthrough::run_across_restart(&open, &mut output).unwrap();
+    let text = String::from_utf8(output).unwrap();
+    assert_eq!(text.matches("\n  ok: ").count(), 15, "{text}");
+    assert!(text.contains("== 10. A restart"), "{text}");
+
+    // Over a fresh, empty store each time, the restart finds no keys.
+    let forgetful = || -> Result<KeyRing, Box<dyn std::error::Error>> { Ok(KeyRing::in_memory()?) };
+    assert!(walkthrough::run_across_restart(&forgetful, &mut Vec::new()).is_err());
 }

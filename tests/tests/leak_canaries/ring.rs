@@ -9,7 +9,8 @@
 //! envelopes in binary and text form; `tracing` output of ring operations;
 //! panic messages of every ring function that returns an error (unwrapped);
 //! the walkthrough example's whole output; the wrapped material in the
-//! store. For each channel, a test shows that a deliberate leak through it
+//! store; the SQLite store's database file and its write-ahead log after
+//! the walkthrough ran on them. For each channel, a test shows that a deliberate leak through it
 //! is caught, so a clean scan means something.
 
 // The ring tests' helpers, shared with the `ring` binary.
@@ -1244,4 +1245,96 @@ fn walkthrough_capture_would_show_a_leak() {
     );
     assert_ne!(leaky, text);
     assert!(setup.canaries.find_leak(leaky).is_some());
+}
+
+/// The walkthrough on the embedded default's store, a SQLite file, with
+/// canary keys and a canary root key; then every byte of the database file,
+/// its write-ahead log and its shared-memory index, read while a ring still
+/// has the file open (so the log is not yet folded back into the file),
+/// holds wrapped material only: no canary in any encoding.
+#[test]
+fn the_sqlite_files_hold_wrapped_material_only() {
+    let dir = ring_support::TempDir::new("canary-sqlite");
+    let file = dir.file("keys.sqlite3");
+    let canaries = CanaryKeys::new(73);
+    let open = || -> Result<KeyRing, Box<dyn std::error::Error>> {
+        Ok(key_model::testing::ring_with_canary_keys(
+            key_model::ring::SqliteKeyStore::open(&file)?,
+            canaries.root_key(),
+            &canaries,
+        ))
+    };
+    let mut output = Vec::new();
+    walkthrough::run_across_restart(&open, &mut output).unwrap();
+    let text = String::from_utf8(output).unwrap();
+    assert!(text.contains("== 10. "), "{text}");
+    canaries.assert_no_leak(&text);
+
+    // A ring that keeps the file open and writes once more, into the log.
+    let ring = open().unwrap();
+    let acme = scope("acme");
+    ring.rotate(&acme, &name("acme", "ssh-session-recording"))
+        .unwrap();
+    let issued = canaries.issued().len();
+    assert!(issued >= 8, "{issued} canary versions issued");
+
+    let mut files = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        let path = dir.file(&format!("keys.sqlite3{suffix}"));
+        files.push((suffix, std::fs::read(&path).unwrap()));
+    }
+    let wal = &files[1].1;
+    assert!(!wal.is_empty(), "the write-ahead log was scanned empty");
+    // The scan sees the real thing: every stored wrapped key is in the
+    // file or the log, byte for byte.
+    let store = key_model::ring::SqliteKeyStore::open(&file).unwrap();
+    let mut wrapped = 0;
+    for tenant in ["acme", "globex"] {
+        for key in store.list(&tenant.parse().unwrap()).unwrap() {
+            let (record, _) = store.load(&key).unwrap().unwrap();
+            for w in record.versions().iter().filter_map(|v| v.wrapped()) {
+                let found = files
+                    .iter()
+                    .any(|(_, bytes)| bytes.windows(w.as_bytes().len()).any(|x| x == w.as_bytes()));
+                assert!(found, "a wrapped key is in neither the file nor the log");
+                wrapped += 1;
+            }
+        }
+    }
+    assert!(wrapped >= issued - 1, "{wrapped} wrapped keys found");
+    for (suffix, bytes) in &files {
+        if let Some(leak) = canaries.find_leak(bytes) {
+            panic!("keys.sqlite3{suffix}: {leak:?}");
+        }
+    }
+    drop((ring, store));
+}
+
+/// The scan above finds material written into the file: a row holding a
+/// canary's raw bytes (as a store that forgot to wrap would write them).
+#[test]
+fn a_canary_in_the_sqlite_file_is_found() {
+    let dir = ring_support::TempDir::new("canary-sqlite-leak");
+    let file = dir.file("keys.sqlite3");
+    let canaries = CanaryKeys::new(74);
+    let ring = key_model::testing::ring_with_canary_keys(
+        key_model::ring::SqliteKeyStore::open(&file).unwrap(),
+        canaries.root_key(),
+        &canaries,
+    );
+    let v1 = ring
+        .create_key(&scope("acme"), &name("acme", "audit-export"))
+        .unwrap()
+        .key_ref()
+        .clone();
+    let leaked = *canaries.canary_for(&v1).bytes();
+    rusqlite::Connection::open(&file)
+        .unwrap()
+        .execute("UPDATE key_versions SET wrapped = ?1", [&leaked[..]])
+        .unwrap();
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes.extend(std::fs::read(dir.file("keys.sqlite3-wal")).unwrap_or_default());
+    let leak = canaries.find_leak(&bytes).expect("the raw canary is found");
+    assert_eq!(leak.key(), &LeakedKey::Version(v1));
+    drop(ring);
 }

@@ -10,12 +10,16 @@
 //! too).
 
 mod concurrency;
+mod crash;
 mod envelope;
 mod errors;
 mod fail_closed;
+mod file_root;
+mod fixtures;
 mod fuzz;
 mod instances;
 mod lifecycle;
 mod root_conformance;
+mod sqlite;
 mod stores;
 mod support;

@@ -1,5 +1,6 @@
 //! The root key plug point: what wraps key material at rest. One file per
-//! backend beside this one (`memory.rs` today; a KMS or an HSM next).
+//! backend beside this one (`memory.rs`, `file.rs`; a KMS or an HSM next),
+//! and the wrapping the two local ones share (`xchacha.rs`).
 
 use core::fmt;
 use std::sync::Arc;
@@ -12,7 +13,12 @@ use crate::model::de::{guard, own};
 use crate::model::id::KeyRef;
 use crate::ring::backend::BackendError;
 
+// Unix only: the file's mode is what keeps the key private, and only Unix
+// lets the crate check it.
+#[cfg(unix)]
+pub(crate) mod file;
 pub(crate) mod memory;
+mod xchacha;
 
 /// Key material wrapped (encrypted) by a [`RootKey`]: safe to store, useless
 /// without the root key. Serde writes it as unpadded base64url; `Debug`

@@ -1,6 +1,6 @@
 //! The key store plug point: where keys are stored, one record per key.
-//! One file per backend beside this one (`memory.rs` today; SQL databases
-//! next).
+//! One file per backend beside this one (`memory.rs`; `sqlite.rs` with
+//! feature `store-sqlite`).
 //!
 //! A database-backed store implements [`KeyStore`]; callers of
 //! [`KeyRing`](crate::KeyRing) do not change.
@@ -14,6 +14,10 @@ use crate::ring::backend::{BackendError, BackendErrorKind};
 use crate::ring::root::WrappedKey;
 
 pub(crate) mod memory;
+#[cfg(feature = "store-postgres")]
+pub(crate) mod postgres;
+#[cfg(feature = "store-sqlite")]
+pub(crate) mod sqlite;
 
 /// One version of a key as stored: its metadata and its wrapped material
 /// (`None` once destroyed).
