@@ -1,32 +1,64 @@
 //! The audit of one file: parse, collect renames, walk every node.
 
+use std::path::{Path, PathBuf};
+
 use proc_macro2::TokenStream;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
 use crate::finding::{Finding, Kind};
+use crate::follow;
 use crate::names::{self, Aliases};
 use crate::render;
 use crate::tokens::{self, Hit};
-use crate::walk::Entry;
+use crate::walk::{self, Entry};
 
-/// Every finding of one walked entry.
+/// Every finding of one walked entry, and of every file it pulls in by
+/// name (`follow.rs`).
 pub(crate) fn audit_file(entry: &Entry) -> Vec<Finding> {
-    let unparsed = |line: usize, text: String| Finding {
-        file: entry.rel.clone(),
+    if let Some(error) = &entry.unreadable_dir {
+        return vec![unparsed(
+            &entry.rel,
+            1,
+            format!("directory not read: {error}"),
+        )];
+    }
+    let mut findings = Vec::new();
+    let mut seen = Vec::new();
+    audit_path(&entry.path, &entry.rel, 0, &mut seen, &mut findings);
+    findings
+}
+
+/// How many `#[path]`/`include!` hops are followed from one walked file;
+/// a chain longer than this is a finding.
+const MAX_FOLLOW: usize = 16;
+
+fn unparsed(rel: &str, line: usize, text: String) -> Finding {
+    Finding {
+        file: rel.to_owned(),
         line,
         kind: Kind::Unparsed,
         trait_: None,
         type_: None,
         text,
-    };
-    if let Some(error) = &entry.unreadable_dir {
-        return vec![unparsed(1, format!("directory not read: {error}"))];
     }
-    let source = match std::fs::read(&entry.path) {
+}
+
+fn audit_path(
+    path: &Path,
+    rel: &str,
+    hops: usize,
+    seen: &mut Vec<PathBuf>,
+    findings: &mut Vec<Finding>,
+) {
+    if seen.iter().any(|p| p == path) {
+        return;
+    }
+    seen.push(path.to_owned());
+    let source = match std::fs::read(path) {
         Ok(bytes) => bytes,
-        Err(error) => return vec![unparsed(1, format!("file not read: {error}"))],
+        Err(error) => return findings.push(unparsed(rel, 1, format!("file not read: {error}"))),
     };
     let source = match String::from_utf8(source) {
         Ok(source) => source,
@@ -34,14 +66,69 @@ pub(crate) fn audit_file(entry: &Entry) -> Vec<Finding> {
             let at = error.utf8_error().valid_up_to();
             // The valid prefix is UTF-8: count its lines as text.
             let line = 1 + source_prefix_lines(&error.as_bytes()[..at]);
-            return vec![unparsed(line, "not UTF-8".to_owned())];
+            return findings.push(unparsed(rel, line, "not UTF-8".to_owned()));
         }
     };
-    let findings = audit_source(&entry.rel, &source);
+    findings.extend(audit_source(rel, &source));
+    let text = source.strip_prefix('\u{feff}').unwrap_or(&source);
+    let mut references = Vec::new();
+    let mut mods = Vec::new();
+    if let Ok(stream) = text.parse::<TokenStream>() {
+        follow::references(stream.clone(), &mut references);
+        follow::mod_decls(stream, &[], &mut mods);
+    }
     // Every span of this file is gone with its syntax tree: free the
     // thread's source map, which otherwise grows with every file audited.
     proc_macro2::extra::invalidate_current_thread_spans();
-    findings
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let file_name = path
+        .file_name()
+        .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
+    for decl in &mods {
+        for named in follow::skipped_module_files(dir, &file_name, decl, &walk::SKIPPED_DIRS) {
+            references.push(follow::Reference {
+                line: decl.line,
+                what: "mod",
+                path: Some(named),
+            });
+        }
+    }
+    for reference in references {
+        let Some(named) = reference.path else {
+            findings.push(unparsed(
+                rel,
+                reference.line,
+                format!(
+                    "{} of a computed path: the file it names is not read",
+                    reference.what
+                ),
+            ));
+            continue;
+        };
+        let target = dir.join(&named);
+        let target_rel = follow::relative_name(rel, &named);
+        if !target.is_file() {
+            findings.push(unparsed(
+                rel,
+                reference.line,
+                format!(
+                    "{} {named:?}: no such file beside this one, not read",
+                    reference.what
+                ),
+            ));
+        } else if hops >= MAX_FOLLOW {
+            findings.push(unparsed(
+                rel,
+                reference.line,
+                format!(
+                    "{} {named:?}: more than {MAX_FOLLOW} files deep, not read",
+                    reference.what
+                ),
+            ));
+        } else {
+            audit_path(&target, &target_rel, hops + 1, seen, findings);
+        }
+    }
 }
 
 /// Deeper nesting than this is not handed to syn, whose recursive descent

@@ -9,6 +9,8 @@
 //! that syn does not parse as items (macro bodies, macro arguments,
 //! attribute arguments, syntax syn keeps verbatim) are scanned as tokens.
 //! A file that does not parse is itself a finding, never a silent skip.
+//! A file named by `#[path = "..."]` or `include!("...")` is audited too,
+//! whatever its extension and wherever it is (`follow.rs`).
 //!
 //! Output: one line per finding, `FILE:LINE: KIND: TEXT`, sorted by file and
 //! line, or with `--json` a JSON array of objects with `file`, `line`,
@@ -19,6 +21,7 @@
 
 mod audit;
 mod finding;
+mod follow;
 mod names;
 mod render;
 mod tokens;
@@ -34,7 +37,8 @@ Lists every hand-written impl of key-model's marker traits (SecretFree,\n\
 ApiDto, EventDto, ExportDto, AuditDto) and plug points (RootKey, KeyStore),\n\
 every TenantScope::authorized_by_host, every rename of these names, every\n\
 macro body that mentions them, and every file that does not parse, in the\n\
-.rs files under PATH (a directory, target/ and .git skipped, or one file).\n";
+.rs files under PATH (a directory, target/ and .git skipped, or one file)\n\
+and in every file they name by #[path] or include!.\n";
 
 /// What the command line asks for.
 struct Args {
@@ -122,6 +126,10 @@ fn main() -> ExitCode {
         return ExitCode::from(1);
     };
     finding::sort(&mut findings);
+    // A file both walked and named by a `#[path]` or `include!` elsewhere
+    // was audited twice: once is enough.
+    findings
+        .dedup_by(|a, b| (&a.file, a.line, a.kind, &a.text) == (&b.file, b.line, b.kind, &b.text));
     let out = if args.json {
         finding::to_json(&findings)
     } else {

@@ -145,6 +145,7 @@ fn impl_at(trees: &[TokenTree], i: usize, aliases: &Aliases) -> Option<Hit> {
     let mut depth = 0_usize;
     let mut trait_name: Option<(String, bool)> = None;
     let mut for_at = None;
+    let mut repeated = false;
     for j in i + 1..trees.len() {
         match &trees[j] {
             TokenTree::Punct(punct) => match punct.as_char() {
@@ -172,11 +173,23 @@ fn impl_at(trees: &[TokenTree], i: usize, aliases: &Aliases) -> Option<Hit> {
             TokenTree::Group(group) if group.delimiter() == Delimiter::Brace && depth == 0 => {
                 return None;
             }
+            // `$($tr)::+` or `#(#tr)::*`: a trait path the macro repeats
+            // in, whatever it is.
+            TokenTree::Group(_)
+                if depth == 0
+                    && (is_punct(trees.get(j - 1), '$') || is_punct(trees.get(j - 1), '#')) =>
+            {
+                repeated = true;
+            }
             TokenTree::Group(_) | TokenTree::Literal(_) => {}
         }
     }
     let for_at = for_at?;
-    let (name, substituted) = trait_name?;
+    let (name, substituted) = match trait_name {
+        Some((name, substituted)) => (name, substituted || repeated),
+        None if repeated => (String::new(), true),
+        None => return None,
+    };
     let real = aliases
         .resolve(&name)
         .filter(|real| names::impl_kind(real).is_some());

@@ -19,7 +19,7 @@ pub(crate) struct Entry {
 }
 
 /// Directories never audited: build output, and git's own store.
-const SKIPPED_DIRS: [&str; 2] = ["target", ".git"];
+pub(crate) const SKIPPED_DIRS: [&str; 2] = ["target", ".git"];
 
 /// Every `.rs` file under `root` (or `root` itself, if it is a file), with
 /// the directories that could not be read, in no particular order.

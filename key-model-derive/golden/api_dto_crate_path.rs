@@ -6,15 +6,19 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
-    use renamed::km::key_model as key_model_crate;
-    struct SecretFreeField<T: ?Sized + key_model_crate::SecretFree>(
+    struct SecretFreeField<T: ?Sized + renamed::km::key_model::SecretFree>(
         ::core::marker::PhantomData<T>,
     );
     #[allow(dead_code)]
     fn secret_free_proof<T>(_: SecretFreeField<Vec<T>>)
     where
-        T: key_model_crate::SecretFree,
+        T: renamed::km::key_model::SecretFree,
     {}
+};
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
+const _: () = {
+    use renamed::km::key_model as key_model_crate;
     unsafe impl<T> key_model_crate::ApiDto for Page<T>
     where
         T: key_model_crate::SecretFree,

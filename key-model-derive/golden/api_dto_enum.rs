@@ -10,8 +10,7 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
-    use ::key_model::key_model as key_model_crate;
-    struct SecretFreeField<T: ?Sized + key_model_crate::SecretFree>(
+    struct SecretFreeField<T: ?Sized + ::key_model::key_model::SecretFree>(
         ::core::marker::PhantomData<T>,
     );
     #[allow(dead_code)]
@@ -23,6 +22,11 @@ const _: () = {
         #[cfg(unix)]
         _: SecretFreeField<Vec<u16>>,
     ) {}
+};
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
+const _: () = {
+    use ::key_model::key_model as key_model_crate;
     unsafe impl key_model_crate::ApiDto for Change {}
     #[automatically_derived]
     impl key_model_crate::derive_support::DeriveOneBoundaryKindAndNameTheOthersInKeyModelAlso

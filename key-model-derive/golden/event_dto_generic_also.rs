@@ -9,8 +9,7 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
-    use ::key_model::key_model as key_model_crate;
-    struct SecretFreeField<T: ?Sized + key_model_crate::SecretFree>(
+    struct SecretFreeField<T: ?Sized + ::key_model::key_model::SecretFree>(
         ::core::marker::PhantomData<T>,
     );
     #[allow(dead_code)]
@@ -20,8 +19,13 @@ const _: () = {
     )
     where
         T: Default,
-        T: key_model_crate::SecretFree,
+        T: ::key_model::key_model::SecretFree,
     {}
+};
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
+const _: () = {
+    use ::key_model::key_model as key_model_crate;
     unsafe impl<'a, T: Clone, const N: usize> key_model_crate::EventDto
     for Page<'a, T, N>
     where

@@ -55,13 +55,25 @@ fn collect(tokens: TokenStream, taken: &mut BTreeSet<String>) {
 
 /// Whether `ty` contains `_`: the compiler already refused it (E0121) at
 /// the field, and a check built from it would add only noise.
+///
+/// A macro's arguments (`m!(_)`) are not looked into: they are tokens for
+/// the macro, which may expand to a type without `_`
+/// (`macro_rules! m { ($t:tt) => { KeyMaterial } }`), and skipping such a
+/// field would leave it unproven. A group after any `!` is passed over:
+/// missing a real `_` there costs one more error, never a skipped check.
 pub(crate) fn has_placeholder(ty: &syn::Type) -> bool {
     fn any(tokens: TokenStream) -> bool {
-        tokens.into_iter().any(|tt| match tt {
-            TokenTree::Ident(ident) => ident == "_",
-            TokenTree::Punct(punct) => punct.as_char() == '_',
-            TokenTree::Group(group) => any(group.stream()),
-            TokenTree::Literal(_) => false,
+        let mut after_bang = false;
+        tokens.into_iter().any(|tt| {
+            let macro_arguments = after_bang;
+            after_bang = matches!(&tt, TokenTree::Punct(punct) if punct.as_char() == '!');
+            match tt {
+                TokenTree::Ident(ident) => ident == "_",
+                TokenTree::Punct(punct) => punct.as_char() == '_',
+                TokenTree::Group(_) if macro_arguments => false,
+                TokenTree::Group(group) => any(group.stream()),
+                TokenTree::Literal(_) => false,
+            }
         })
     }
     any(ty.to_token_stream())
@@ -92,5 +104,9 @@ mod tests {
         assert!(has_placeholder(&syn::parse_quote!(_)));
         assert!(has_placeholder(&syn::parse_quote!(Vec<_>)));
         assert!(!has_placeholder(&syn::parse_quote!(Vec<u8>)));
+        // A macro's arguments are the macro's: `m!(_)` may be any type.
+        assert!(!has_placeholder(&syn::parse_quote!(m!(_))));
+        assert!(!has_placeholder(&syn::parse_quote!(Vec<m![_]>)));
+        assert!(has_placeholder(&syn::parse_quote!((m!(u8), _))));
     }
 }

@@ -31,11 +31,13 @@ pub(crate) struct Options {
 
 /// key-model as generated code reaches it: one import, `use <crate>::
 /// key_model as <alias>;`, spanned at the `crate = "..."` literal (or the
-/// derive), and every path through the alias. A wrong path is then one
-/// error, "unresolved import `std::key_model`", at the literal the user
-/// wrote, naming `key_model`; the compiler reports nothing more for the
-/// paths through an import that failed (no "cannot find `SecretFree` in
-/// `std`" at every field, no generated module's name). `key_model` is an
+/// derive), and every path through the alias but the boundary derives'
+/// field proof, which writes `<crate>::key_model` out (`full`). A wrong
+/// path is then two errors at the literal the user wrote, both naming
+/// `key_model`: "unresolved import `std::key_model`", and "cannot find
+/// `key_model` in `std`" for the proof; the compiler reports nothing more
+/// for the paths through an import that failed (no error at every field,
+/// no generated module's name). `key_model` is an
 /// item of key-model's root (`pub extern crate self as key_model`), so the
 /// import finds it through a renamed dependency or a re-export as well, and
 /// a look-alike module must name the real crate to be accepted at all.
@@ -44,6 +46,13 @@ pub(crate) struct Krate {
     pub(crate) path: syn::Path,
     /// The import, placed in the generated block before anything else.
     pub(crate) import: TokenStream,
+    /// `<path>::key_model` written out, for the field proof of the boundary
+    /// derives, which is generated in a block without the import: a field
+    /// type from a macro (`looks_plain!()`, expanding to
+    /// `key_model_crate::TenantId`) would resolve through the import there
+    /// and to the user's own `key_model_crate` at the field, and the proof
+    /// would check another type than the field has.
+    pub(crate) full: syn::Path,
     /// The input's identifiers and the alias, for every other generated
     /// name: collected here once per derive, because the walk over the
     /// whole input is one of the costliest steps of a derive
@@ -122,10 +131,12 @@ impl Options {
         // The whole item at the literal: rustc reports the failed import
         // at the item when its tokens do not all come from one place.
         let import = respan(quote!(use #path::key_model as #alias;), span);
+        let full = respan(quote!(#path::key_model), span);
         Options {
             krate: Krate {
                 path: syn::parse_quote!(#alias),
                 import,
+                full: syn::parse_quote!(#full),
                 fresh,
             },
             also,

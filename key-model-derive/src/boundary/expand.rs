@@ -17,11 +17,14 @@ use super::ast::Input;
 /// the proof that every field is secret-free.
 pub(crate) fn impls(input: &Input<'_>, kind: Kind, also: &[Kind], krate: &Krate) -> TokenStream {
     let import = &krate.import;
+    let full = &krate.full;
     let mut fresh = krate.fresh.clone();
     let krate = &krate.path;
     let ident = &input.original.ident;
     let generics = with_bounds(&input.original.generics, krate);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let proof_generics = with_bounds(&input.original.generics, full);
+    let (proof_generics, _, proof_where) = proof_generics.split_for_impl();
 
     // The proof is the signature of a function nobody calls: one parameter
     // per field, of type `SecretFreeField<FieldType>`, a struct declared
@@ -65,14 +68,23 @@ pub(crate) fn impls(input: &Input<'_>, kind: Kind, also: &[Kind], krate: &Krate)
                 #(#cfgs)* _: #field_struct<#ty #close
             }
         });
-    // One lint attribute: the function, never called, is allowed dead,
-    // and the struct it uses is then in use; the wrapper's `clippy::all`
-    // covers the many parameters. Each attribute costs rustc about as much
-    // as the struct itself (docs/performance.md).
+    // In a block of its own, without the import: every name in a field's
+    // type must mean there what it means at the field, and the import is
+    // the one name a field type from a macro could reach (`Krate::full`).
+    // What else the block declares is the struct and the function, neither
+    // of them secret-free.
     let proof = quote! {
-        struct #field_struct<T: ?Sized + #krate::SecretFree>(::core::marker::PhantomData<T>);
-        #[allow(dead_code)]
-        fn #proof #impl_generics (#(#params),*) #where_clause {}
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
+        const _: () = {
+            // One lint attribute: the function, never called, is allowed
+            // dead, and the struct it uses is then in use; the block's
+            // `clippy::all` covers the many parameters. Each attribute
+            // costs rustc about as much as the struct (docs/performance.md).
+            struct #field_struct<T: ?Sized + #full::SecretFree>(::core::marker::PhantomData<T>);
+            #[allow(dead_code)]
+            fn #proof #proof_generics (#(#params),*) #proof_where {}
+        };
     };
 
     // The `unsafe` tokens are this macro's own, not the user's: a crate
@@ -118,38 +130,55 @@ pub(crate) fn impls(input: &Input<'_>, kind: Kind, also: &[Kind], krate: &Krate)
     // The kinds' impls are not marked `#[automatically_derived]` either:
     // with it the compiler also adds "consider manually implementing".
     let kinds: TokenStream = kinds.collect();
-    dummy::wrap(&quote!(#import #proof #kinds), [one_kind, secret_free])
+    let impls = dummy::wrap(&quote!(#import #kinds), [one_kind, secret_free]);
+    quote!(#proof #impls)
 }
 
 /// `tokens` with every `Self` replaced by the type it stands for: the proof
 /// is a free function, where `Self` means nothing.
+///
+/// A macro's arguments are left as written: a macro may match `Self` as a
+/// token (`(Self) => { KeyMaterial }; ($t:tt) => { u8 }`), and the proof
+/// would check another type than the field has. A macro that expands to
+/// `Self` is then an error in the proof (E0411), never a skipped check.
 fn replace_self(tokens: TokenStream, self_ty: &TokenStream) -> TokenStream {
+    let mut after_bang = false;
     tokens
         .into_iter()
-        .flat_map(|tt| match tt {
-            TokenTree::Ident(ident) if ident == "Self" => {
-                // Spanned at the user's `Self`, so an error points there.
-                let span = ident.span();
-                self_ty
-                    .clone()
-                    .into_iter()
-                    .map(|mut tt| {
-                        tt.set_span(span);
-                        tt
-                    })
-                    .collect::<Vec<_>>()
+        .flat_map(|tt| {
+            let macro_arguments = after_bang;
+            after_bang = matches!(&tt, TokenTree::Punct(punct) if punct.as_char() == '!');
+            if macro_arguments && matches!(tt, TokenTree::Group(_)) {
+                return vec![tt];
             }
-            TokenTree::Group(group) => {
-                let mut new = proc_macro2::Group::new(
-                    group.delimiter(),
-                    replace_self(group.stream(), self_ty),
-                );
-                new.set_span(group.span());
-                vec![TokenTree::Group(new)]
-            }
-            other => vec![other],
+            replace_self_token(tt, self_ty)
         })
         .collect()
+}
+
+/// One token of [`replace_self`]: `Self` replaced, a group rewritten.
+fn replace_self_token(tt: TokenTree, self_ty: &TokenStream) -> Vec<TokenTree> {
+    match tt {
+        TokenTree::Ident(ident) if ident == "Self" => {
+            // Spanned at the user's `Self`, so an error points there.
+            let span = ident.span();
+            self_ty
+                .clone()
+                .into_iter()
+                .map(|mut tt| {
+                    tt.set_span(span);
+                    tt
+                })
+                .collect::<Vec<_>>()
+        }
+        TokenTree::Group(group) => {
+            let mut new =
+                proc_macro2::Group::new(group.delimiter(), replace_self(group.stream(), self_ty));
+            new.set_span(group.span());
+            vec![TokenTree::Group(new)]
+        }
+        other => vec![other],
+    }
 }
 
 /// The span of the last token of `tokens`, the closing delimiter of a

@@ -153,6 +153,55 @@ fn concurrent_rotations_on_two_rings_lose_nothing() {
     }
 }
 
+/// Different changes race too: one ring rotates while the other disables
+/// and re-enables version 1. Each change is computed on the record it
+/// read and swapped in only over that revision, so none undoes another: a
+/// rotation computed on a record from before a disable would otherwise
+/// write version 1 back as enabled (and the next `enable` would then be
+/// refused as a transition from enabled).
+#[test]
+fn a_rotation_racing_a_disable_on_another_ring_undoes_neither() {
+    const ROUNDS: usize = 20;
+    let (store, a, b) = two_rings(KeyRing::DEFAULT_CACHE_TTL);
+    let (acme, key) = (scope("acme"), name("acme", "ssh-session-recording"));
+    let v1 = a.create_key(&acme, &key).unwrap().key_ref().clone();
+    // Version 1 is not the primary once a rotation has run: disable it
+    // only from then on (disabling the primary is refused).
+    a.rotate(&acme, &key).unwrap();
+    let barrier = Arc::new(Barrier::new(2));
+    let rotator = {
+        let (barrier, acme, key) = (Arc::clone(&barrier), acme.clone(), key.clone());
+        thread::spawn(move || {
+            barrier.wait();
+            for _ in 0..ROUNDS {
+                a.rotate(&acme, &key).unwrap();
+            }
+        })
+    };
+    let toggler = {
+        let (barrier, acme, v1) = (Arc::clone(&barrier), acme.clone(), v1.clone());
+        thread::spawn(move || {
+            barrier.wait();
+            for _ in 0..ROUNDS {
+                // Each must succeed: a lost disable makes `enable` a
+                // refused transition, a lost enable the next `disable`.
+                b.disable(&acme, &v1).unwrap();
+                b.enable(&acme, &v1).unwrap();
+            }
+            b.disable(&acme, &v1).unwrap();
+        })
+    };
+    rotator.join().unwrap();
+    toggler.join().unwrap();
+    let (record, _) = store.load(&key).unwrap().unwrap();
+    assert_eq!(record.versions().len(), ROUNDS + 2, "a rotation was lost");
+    assert_eq!(
+        record.versions()[0].metadata().state().kind(),
+        StateKind::Disabled,
+        "the last disable was undone"
+    );
+}
+
 #[test]
 fn two_rings_creating_one_key_one_wins() {
     let (store, a, b) = two_rings(KeyRing::DEFAULT_CACHE_TTL);
