@@ -34,10 +34,11 @@
 # the derive's output written by hand into the generated crate (so that a
 # lever is measured without changing the derive), each counted with
 # callgrind like INSTRUCTIONS=1:
-#   hand        the derive's expansion now, token for token (the import,
+#   hand        the derive's expansion at 54f8cef, token for token (the import,
 #               the field struct, the proof function with one parameter
-#               per field, three impls), so (b) less this is the
-#               proc-macro invocation itself;
+#               per field, three impls; since then the proof has a block
+#               of its own), so (b) less this is about the proc-macro
+#               invocation itself;
 #   no-import   `::key_model::` paths instead of the `use .. as
 #               key_model_crate;` import;
 #   no-item-allow  without the `#[allow(..)]` on the struct and the proof;
