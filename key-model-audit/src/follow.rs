@@ -144,26 +144,38 @@ fn next_non_bang(trees: &[TokenTree], i: usize) -> Option<&TokenTree> {
     }
 }
 
-/// `path = "..."` at the top of an attribute or inside a `cfg_attr(...)`.
+/// `path = "..."` as a whole attribute, or as one of the attributes of a
+/// `cfg_attr(PREDICATE, ...)`. Nothing deeper: `#[utoipa::path(get, path =
+/// "/api/x")]` is another crate's attribute whose arguments name a URL,
+/// not a module file.
 fn path_attributes(stream: TokenStream, out: &mut Vec<Reference>) {
     let trees: Vec<TokenTree> = stream.into_iter().collect();
-    for (i, tree) in trees.iter().enumerate() {
-        match tree {
-            TokenTree::Ident(ident) if ident == "path" => {
-                if let (Some(TokenTree::Punct(eq)), Some(value)) =
-                    (trees.get(i + 1), trees.get(i + 2))
-                    && eq.as_char() == '='
-                {
-                    out.push(Reference {
-                        line: ident.span().start().line.max(1),
-                        what: "#[path]",
-                        path: single_string(value.clone().into()),
-                    });
+    match trees.as_slice() {
+        [TokenTree::Ident(ident), TokenTree::Punct(eq), value, ..]
+            if ident == "path" && eq.as_char() == '=' =>
+        {
+            out.push(Reference {
+                line: ident.span().start().line.max(1),
+                what: "#[path]",
+                path: single_string(value.clone().into()),
+            });
+        }
+        [TokenTree::Ident(ident), TokenTree::Group(args)] if ident == "cfg_attr" => {
+            let mut parts = vec![TokenStream::new()];
+            for tree in args.stream() {
+                match &tree {
+                    TokenTree::Punct(comma) if comma.as_char() == ',' => {
+                        parts.push(TokenStream::new());
+                    }
+                    _ => parts.last_mut().expect("one part at least").extend([tree]),
                 }
             }
-            TokenTree::Group(group) => path_attributes(group.stream(), out),
-            _ => {}
+            // The first part is the predicate.
+            for part in parts.into_iter().skip(1) {
+                path_attributes(part, out);
+            }
         }
+        _ => {}
     }
 }
 
@@ -211,7 +223,8 @@ mod tests {
                       #[cfg_attr(unix, path = r\"b.in\")] mod b;\n\
                       macro_rules! m { () => { include!(\"c.inc\"); } }\n\
                       include!(concat!(\"d\", \".x\"));\n\
-                      fn f() { let path = \"config.toml\"; }\n";
+                      fn f() { let path = \"config.toml\"; }\n\
+                      #[utoipa::path(get, path = \"/api/x\")] fn g() {}\n";
         assert_eq!(
             found(source),
             [

@@ -15,6 +15,11 @@ pub enum BackendErrorKind {
     /// altered, belong to another key version, or were wrapped by another
     /// root key.
     Unwrap,
+    /// The root key's provider (a KMS, an HSM) refused the operation: the
+    /// key is disabled, deleted, scheduled for deletion, retired, or the
+    /// credentials lack access. The ring fails closed; re-enabling the key
+    /// at the provider restores service.
+    Refused,
     /// A compare-and-swap write was refused: the record changed since it
     /// was read (another process or instance wrote it), or a record that
     /// should have been created exists already. Nothing was written. The
@@ -62,6 +67,7 @@ impl fmt::Display for BackendError {
             BackendErrorKind::Unavailable => "key backend unavailable",
             BackendErrorKind::Corrupt => "stored key record is corrupt",
             BackendErrorKind::Unwrap => "the root key could not unwrap key material",
+            BackendErrorKind::Refused => "the root key provider refused the operation",
             BackendErrorKind::Conflict => "the key record changed concurrently",
             BackendErrorKind::UnsupportedFormat => {
                 "the key backend was written in a format this version does not read"

@@ -47,6 +47,8 @@ use crate::ring::source::{MaterialSource, OsRandom};
 use crate::ring::store::memory::MemoryKeyStore;
 use crate::ring::store::{KeyStore, Revision, StoredKey, StoredVersion};
 
+mod rotate;
+
 /// How many times a change is computed again after losing a
 /// compare-and-swap to another writer before the ring gives up with
 /// [`BackendErrorKind::Conflict`].

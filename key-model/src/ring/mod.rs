@@ -19,9 +19,15 @@ pub(crate) mod source;
 pub(crate) mod store;
 
 pub use envelope::{FORMAT_V1, MAX_PLAINTEXT_LEN, NONCE_LEN, TAG_LEN};
+#[cfg(feature = "root-aws-kms")]
+pub use root::aws_kms::{AwsKmsConfig, AwsKmsRootKey};
 #[cfg(unix)]
 pub use root::file::FileRootKey;
 pub use root::memory::MemoryRootKey;
+#[cfg(feature = "root-pkcs11")]
+pub use root::pkcs11::{Pkcs11Config, Pkcs11RootKey};
+#[cfg(feature = "root-transit")]
+pub use root::transit::{TransitConfig, TransitRootKey};
 pub use root::{RingCall, RootKey, WrappedKey};
 /// The secret box and its accessors that [`RootKey`] implementations use
 /// (re-exported so that they need not depend on the same `secrecy`).

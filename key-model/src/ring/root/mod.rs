@@ -13,11 +13,19 @@ use crate::model::de::{guard, own};
 use crate::model::id::KeyRef;
 use crate::ring::backend::BackendError;
 
+#[cfg(feature = "root-aws-kms")]
+pub(crate) mod aws_kms;
 // Unix only: the file's mode is what keeps the key private, and only Unix
 // lets the crate check it.
 #[cfg(unix)]
 pub(crate) mod file;
+#[cfg(any(feature = "root-transit", feature = "root-aws-kms"))]
+pub(crate) mod http;
 pub(crate) mod memory;
+#[cfg(feature = "root-pkcs11")]
+pub(crate) mod pkcs11;
+#[cfg(feature = "root-transit")]
+pub(crate) mod transit;
 mod xchacha;
 
 /// Key material wrapped (encrypted) by a [`RootKey`]: safe to store, useless
@@ -202,6 +210,24 @@ pub trait RootKey: Send + Sync {
         key_ref: &KeyRef,
         wrapped: &WrappedKey,
     ) -> Result<SecretBox<[u8; 32]>, BackendError>;
+
+    /// Re-wraps `wrapped` (wrapped for `key_ref` by this root key, perhaps
+    /// by an older version of it) under the root key's current version:
+    /// rotation of the root key ([`KeyRing::rewrap_all`](crate::KeyRing::rewrap_all)).
+    ///
+    /// The default unwraps and wraps again, so the material passes through
+    /// this process. A provider that can re-wrap inside itself (transit
+    /// `rewrap`, KMS `ReEncrypt`, an HSM's unwrap-and-wrap) overrides it so
+    /// that the material never leaves the provider.
+    fn rewrap(
+        &self,
+        call: &RingCall,
+        key_ref: &KeyRef,
+        wrapped: &WrappedKey,
+    ) -> Result<WrappedKey, BackendError> {
+        let material = self.unwrap(call, key_ref, wrapped)?;
+        self.wrap(call, key_ref, &material)
+    }
 }
 
 impl<T: RootKey + ?Sized> RootKey for Arc<T> {
@@ -221,5 +247,14 @@ impl<T: RootKey + ?Sized> RootKey for Arc<T> {
         wrapped: &WrappedKey,
     ) -> Result<SecretBox<[u8; 32]>, BackendError> {
         (**self).unwrap(call, key_ref, wrapped)
+    }
+
+    fn rewrap(
+        &self,
+        call: &RingCall,
+        key_ref: &KeyRef,
+        wrapped: &WrappedKey,
+    ) -> Result<WrappedKey, BackendError> {
+        (**self).rewrap(call, key_ref, wrapped)
     }
 }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Load test of the reference service on loopback (issue 15; figures in
+# docs/performance.md): GET one SSH session record through the API
+# (`ApiJson`, key-model's API sink) against a bench-only twin route that
+# sends the same record with plain serde_json (both behind the same token
+# check and record lookup), in alternating rounds of one run; then uploads of a
+# 4 KiB recording (encrypted under the tenant's key, stored, audited).
+# Needs wrk (apt-get install -y wrk). Bounded: ROUNDS x 2 runs of
+# SECONDS_PER_RUN seconds, plus one upload run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+ROUNDS=${ROUNDS:-3}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+cargo build --locked --release -q -p key-model-service --example load_twin
+
+out=$(mktemp)
+target/release/examples/load_twin >"$out" &
+pid=$!
+trap 'kill "$pid" 2>/dev/null || true; rm -f "$out" "$out.lua" "$out.body"' EXIT
+for _ in $(seq 100); do grep -q '^session ' "$out" && break; sleep 0.1; done
+addr=$(sed -n 's/^addr //p' "$out")
+token=$(sed -n 's/^token //p' "$out")
+session=$(sed -n 's/^session //p' "$out")
+
+run() { # name url [wrk args...]
+    local name=$1 url=$2
+    shift 2
+    wrk -t1 -c8 -d"${SECONDS_PER_RUN}s" --latency "$@" "$url" \
+        | awk -v n="$name" '/Requests\/sec/ {rps=$2} / 99%/ {p99=$2} END {printf "%-22s rps=%s p99=%s\n", n, rps, p99}'
+}
+
+for round in $(seq "$ROUNDS"); do
+    run "round $round ApiJson" "http://$addr/api/ssh-sessions/$session" -H "Authorization: Bearer $token"
+    run "round $round serde_json" "http://$addr/bench/plain/$session" -H "Authorization: Bearer $token"
+done
+
+head -c 4096 /dev/zero | tr '\0' 'x' >"$out.body"
+cat >"$out.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/octet-stream"
+wrk.headers["Authorization"] = "Bearer $token"
+local f = io.open("$out.body", "rb"); wrk.body = f:read("*a"); f:close()
+LUA
+run "upload 4 KiB" "http://$addr/api/ssh-sessions" -s "$out.lua"

@@ -1,0 +1,213 @@
+//! The service's shared state, one `Arc` handed to every handler (axum's
+//! `State`): the key ring, the records, the portal's sessions, the log.
+//! The operations that need both the ring and the records (upload, play
+//! back) live here, so the API and the portal do them the same way.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use key_model::{Envelope, KeyName, KeyRing, Plaintext, TenantId, TenantScope, Timestamp};
+
+use crate::dto::{Actor, AuditAction, AuditEvent, RecordingStatus, SshSessionRecord};
+use crate::log::Log;
+use crate::problem::Problem;
+use crate::records::{Records, random_text};
+
+/// The largest recording the service accepts, in bytes.
+pub const MAX_RECORDING: usize = 1024 * 1024;
+
+/// The purpose of the key that encrypts SSH session recordings.
+pub const RECORDING_PURPOSE: &str = "ssh-session-recording";
+
+/// The shared state, as handlers receive it.
+pub type SharedApp = Arc<App>;
+
+/// The shared state.
+pub struct App {
+    /// The tenants' keys.
+    pub ring: KeyRing,
+    /// The service's own records.
+    pub records: Records,
+    /// The log.
+    pub log: Log,
+    /// Portal sessions: cookie value to tenant. In memory: a restart signs
+    /// every admin out, which is the safe direction.
+    sessions: Mutex<HashMap<String, TenantId>>,
+    /// One-time browser sign-in tickets, only in a service started for
+    /// tests or the evidence command (`None` in `serve`).
+    tickets: Option<Mutex<HashMap<String, TenantId>>>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").finish_non_exhaustive()
+    }
+}
+
+/// The key name of `tenant`'s recording key.
+///
+/// # Panics
+///
+/// Never: a tenant id and the fixed purpose always make a valid name.
+pub fn recording_key(tenant: &TenantId) -> KeyName {
+    format!("tenants/{tenant}/keys/{RECORDING_PURPOSE}")
+        .parse()
+        .expect("a tenant id and a fixed purpose make a valid key name")
+}
+
+impl App {
+    /// The state over `ring` and `records`; `browser_tickets` enables the
+    /// one-time sign-in tickets the headless browser uses.
+    pub fn new(ring: KeyRing, records: Records, log: Log, browser_tickets: bool) -> App {
+        App {
+            ring,
+            records,
+            log,
+            sessions: Mutex::default(),
+            tickets: browser_tickets.then(Mutex::default),
+        }
+    }
+
+    /// Starts a portal session for `tenant`; returns the cookie's value.
+    pub fn start_session(&self, tenant: TenantId) -> String {
+        let id = random_text(32);
+        lock(&self.sessions).insert(id.clone(), tenant);
+        id
+    }
+
+    /// The tenant of a portal session.
+    pub fn session_tenant(&self, cookie: &str) -> Option<TenantId> {
+        lock(&self.sessions).get(cookie).cloned()
+    }
+
+    /// Ends a portal session.
+    pub fn end_session(&self, cookie: &str) {
+        lock(&self.sessions).remove(cookie);
+    }
+
+    /// A one-time ticket that signs a browser in as `tenant`, if this
+    /// service was started with tickets (tests and the evidence command).
+    pub fn mint_ticket(&self, tenant: TenantId) -> Option<String> {
+        let tickets = self.tickets.as_ref()?;
+        let ticket = random_text(32);
+        lock(tickets).insert(ticket.clone(), tenant);
+        Some(ticket)
+    }
+
+    /// Redeems a ticket: once, then it is gone.
+    pub fn redeem_ticket(&self, ticket: &str) -> Option<TenantId> {
+        lock(self.tickets.as_ref()?).remove(ticket)
+    }
+
+    /// Encrypts `recording` under the tenant's recording key, bound to a
+    /// new session id, stores it and its record, and audits the upload.
+    pub fn upload(
+        &self,
+        scope: &TenantScope,
+        recording: &[u8],
+    ) -> Result<SshSessionRecord, Problem> {
+        self.upload_at(scope, recording, Timestamp::now())
+    }
+
+    /// [`App::upload`] with the session's start time (the demo data).
+    pub fn upload_at(
+        &self,
+        scope: &TenantScope,
+        recording: &[u8],
+        started_at: Timestamp,
+    ) -> Result<SshSessionRecord, Problem> {
+        let tenant = scope.tenant();
+        let session_id = format!("sess_{}", random_text(12));
+        let envelope = self.ring.encrypt(
+            scope,
+            &recording_key(tenant),
+            recording,
+            session_id.as_bytes(),
+        )?;
+        let record = SshSessionRecord {
+            session_id,
+            tenant: tenant.clone(),
+            status: RecordingStatus::Sealed,
+            started_at,
+            bytes: recording.len() as u64,
+            encryption_key_ref: envelope.key_ref().clone(),
+        };
+        self.records
+            .insert_session(&record, &envelope)
+            .map_err(|_| self.internal("records: insert session"))?;
+        self.audit(
+            tenant,
+            AuditAction::RecordingUploaded,
+            Actor::TenantAdmin,
+            Some(&record),
+        )?;
+        Ok(record)
+    }
+
+    /// The tenant's record `session_id` (another tenant's is not found).
+    pub fn session(
+        &self,
+        scope: &TenantScope,
+        session_id: &str,
+    ) -> Result<SshSessionRecord, Problem> {
+        if !crate::records::is_session_id(session_id) {
+            return Err(Problem::INVALID_IDENTIFIER);
+        }
+        self.records
+            .session(scope.tenant(), session_id)
+            .map_err(|_| self.internal("records: read sessions"))?
+            .ok_or(Problem::NOT_FOUND)
+    }
+
+    /// Decrypts a recording for its tenant, and audits the playback.
+    pub fn playback(&self, scope: &TenantScope, session_id: &str) -> Result<Plaintext, Problem> {
+        let record = self.session(scope, session_id)?;
+        let bytes = self
+            .records
+            .recording(&record)
+            .map_err(|_| self.internal("records: read recording"))?;
+        let envelope =
+            Envelope::from_bytes(&bytes).map_err(|_| self.internal("records: envelope"))?;
+        let plaintext = self
+            .ring
+            .decrypt(scope, &envelope, record.session_id.as_bytes())?;
+        self.audit(
+            scope.tenant(),
+            AuditAction::RecordingPlayedBack,
+            Actor::TenantAdmin,
+            Some(&record),
+        )?;
+        Ok(plaintext)
+    }
+
+    /// Appends an audit entry naming the record's key reference and id.
+    fn audit(
+        &self,
+        tenant: &TenantId,
+        action: AuditAction,
+        actor: Actor,
+        record: Option<&SshSessionRecord>,
+    ) -> Result<(), Problem> {
+        let event = AuditEvent {
+            action,
+            actor,
+            key_ref: record.map(|r| r.encryption_key_ref.clone()),
+            session_id: record.map(|r| r.session_id.clone()),
+        };
+        self.records
+            .audit(tenant, event)
+            .map(drop)
+            .map_err(|_| self.internal("records: append audit"))
+    }
+
+    /// Logs what failed (a fixed text naming the step) and gives the
+    /// caller the fixed internal problem.
+    pub fn internal(&self, what: &'static str) -> Problem {
+        self.log.line(&format!("error: {what}"));
+        Problem::INTERNAL
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}

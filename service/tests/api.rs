@@ -1,0 +1,328 @@
+//! The tenant API against a live service with canary keys: what works,
+//! and bad input, which gets a 4xx problem, never a 5xx, never an echo of
+//! a token or a secret.
+
+use key_model_service::evidence::Fixture;
+use key_model_service::evidence::http::{HttpResponse, request};
+
+fn start() -> Fixture {
+    Fixture::start(|_| axum::Router::new()).expect("service starts")
+}
+
+fn call(
+    f: &Fixture,
+    token: Option<&str>,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> HttpResponse {
+    let bearer = token.map(|t| format!("Bearer {t}"));
+    let mut all = headers.to_vec();
+    if let Some(b) = &bearer {
+        all.push(("Authorization", b));
+    }
+    request(f.service.addr(), method, path, &all, body).expect("request")
+}
+
+fn token(f: &Fixture, tenant: &str) -> String {
+    f.tokens
+        .iter()
+        .find(|(t, _)| t.as_ref() == tenant)
+        .unwrap()
+        .1
+        .clone()
+}
+
+fn assert_problem(r: &HttpResponse, status: u16, code: &str, what: &str) {
+    assert_eq!(r.status, status, "{what}: {}", r.text());
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/problem+json"),
+        "{what}"
+    );
+    let body: serde_json::Value = serde_json::from_slice(&r.body).expect("problem JSON");
+    assert_eq!(body["code"], code, "{what}");
+    assert_eq!(body["status"], status, "{what}");
+}
+
+#[test]
+fn upload_list_get_and_play_back_a_recording() {
+    let f = start();
+    let acme = token(&f, "acme");
+    let up = call(
+        &f,
+        Some(&acme),
+        "POST",
+        "/api/ssh-sessions",
+        &[("Content-Type", "application/octet-stream")],
+        b"$ whoami\nroot\n",
+    );
+    assert_eq!(up.status, 201, "{}", up.text());
+    let record: serde_json::Value = serde_json::from_slice(&up.body).unwrap();
+    let mut fields: Vec<&String> = record.as_object().unwrap().keys().collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "bytes",
+            "encryption_key_ref",
+            "session_id",
+            "started_at",
+            "status",
+            "tenant"
+        ]
+    );
+    assert_eq!(
+        record["encryption_key_ref"],
+        "tenants/acme/keys/ssh-session-recording/versions/2"
+    );
+    let id = record["session_id"].as_str().unwrap();
+
+    let one = call(
+        &f,
+        Some(&acme),
+        "GET",
+        &format!("/api/ssh-sessions/{id}"),
+        &[],
+        b"",
+    );
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&one.body).unwrap(),
+        record
+    );
+    let played = call(
+        &f,
+        Some(&acme),
+        "GET",
+        &format!("/api/ssh-sessions/{id}/recording"),
+        &[],
+        b"",
+    );
+    assert_eq!(played.body, b"$ whoami\nroot\n");
+    let audit = call(&f, Some(&acme), "GET", "/api/audit?limit=2", &[], b"");
+    let audit: serde_json::Value = serde_json::from_slice(&audit.body).unwrap();
+    assert_eq!(audit["items"][0]["action"], "recording_played_back");
+    assert_eq!(audit["items"][1]["action"], "recording_uploaded");
+    assert_eq!(audit["next_offset"], 2);
+
+    let page = call(
+        &f,
+        Some(&acme),
+        "GET",
+        "/api/ssh-sessions?limit=2",
+        &[],
+        b"",
+    );
+    let page: serde_json::Value = serde_json::from_slice(&page.body).unwrap();
+    assert_eq!(page["items"][0]["session_id"], id);
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    let csv = call(
+        &f,
+        Some(&acme),
+        "GET",
+        "/api/exports/ssh-sessions.csv",
+        &[],
+        b"",
+    );
+    assert_eq!(
+        csv.text().lines().next(),
+        Some("session_id,tenant,status,started_at,bytes,encryption_key_ref")
+    );
+    assert!(csv.text().contains(id));
+}
+
+#[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one table of bad requests, read top to bottom"
+)]
+fn bad_input_gets_a_problem_never_a_5xx_nor_an_echo() {
+    let f = start();
+    let acme = token(&f, "acme");
+    let globex = token(&f, "globex");
+    let octets = [("Content-Type", "application/octet-stream")];
+    let acme_id = {
+        let page = call(&f, Some(&acme), "GET", "/api/ssh-sessions", &[], b"");
+        let page: serde_json::Value = serde_json::from_slice(&page.body).unwrap();
+        page["items"][0]["session_id"].as_str().unwrap().to_owned()
+    };
+    let wrong = "kmt_thisisnotatokenofanytenant0000";
+    let big = vec![b'x'; 1024 * 1024 + 1];
+    let cases: Vec<(&str, HttpResponse, u16, &str)> = vec![
+        (
+            "no token",
+            call(&f, None, "GET", "/api/ssh-sessions", &[], b""),
+            401,
+            "unauthorized",
+        ),
+        (
+            "wrong token",
+            call(&f, Some(wrong), "GET", "/api/audit", &[], b""),
+            401,
+            "unauthorized",
+        ),
+        (
+            "not bearer",
+            call(
+                &f,
+                None,
+                "GET",
+                "/api/audit",
+                &[("Authorization", &format!("Basic {acme}"))],
+                b"",
+            ),
+            401,
+            "unauthorized",
+        ),
+        (
+            "malformed id",
+            call(
+                &f,
+                Some(&acme),
+                "GET",
+                "/api/ssh-sessions/sess_..%2F..%2Fkeys",
+                &[],
+                b"",
+            ),
+            400,
+            "invalid_identifier",
+        ),
+        (
+            "upper-case id",
+            call(
+                &f,
+                Some(&acme),
+                "GET",
+                "/api/ssh-sessions/SESS_000000000000",
+                &[],
+                b"",
+            ),
+            400,
+            "invalid_identifier",
+        ),
+        (
+            "missing id",
+            call(
+                &f,
+                Some(&acme),
+                "GET",
+                "/api/ssh-sessions/sess_000000000000",
+                &[],
+                b"",
+            ),
+            404,
+            "not_found",
+        ),
+        (
+            "another tenant's id",
+            call(
+                &f,
+                Some(&globex),
+                "GET",
+                &format!("/api/ssh-sessions/{acme_id}"),
+                &[],
+                b"",
+            ),
+            404,
+            "not_found",
+        ),
+        (
+            "another tenant's recording",
+            call(
+                &f,
+                Some(&globex),
+                "GET",
+                &format!("/api/ssh-sessions/{acme_id}/recording"),
+                &[],
+                b"",
+            ),
+            404,
+            "not_found",
+        ),
+        (
+            "empty upload",
+            call(&f, Some(&acme), "POST", "/api/ssh-sessions", &octets, b""),
+            400,
+            "empty_upload",
+        ),
+        (
+            "oversized upload",
+            call(&f, Some(&acme), "POST", "/api/ssh-sessions", &octets, &big),
+            413,
+            "payload_too_large",
+        ),
+        (
+            "JSON upload",
+            call(
+                &f,
+                Some(&acme),
+                "POST",
+                "/api/ssh-sessions",
+                &[("Content-Type", "application/json")],
+                b"{}",
+            ),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            "no content type",
+            call(&f, Some(&acme), "POST", "/api/ssh-sessions", &[], b"x"),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            "bad limit",
+            call(
+                &f,
+                Some(&acme),
+                "GET",
+                "/api/ssh-sessions?limit=1000",
+                &[],
+                b"",
+            ),
+            400,
+            "invalid_query",
+        ),
+        (
+            "bad offset",
+            call(&f, Some(&acme), "GET", "/api/audit?offset=-1", &[], b""),
+            400,
+            "invalid_query",
+        ),
+        (
+            "unknown route",
+            call(&f, Some(&acme), "GET", "/api/keys", &[], b""),
+            404,
+            "not_found",
+        ),
+        (
+            "wrong method",
+            call(&f, Some(&acme), "DELETE", "/api/ssh-sessions", &[], b""),
+            405,
+            "method_not_allowed",
+        ),
+    ];
+    for (what, response, status, code) in &cases {
+        assert_problem(response, *status, code, what);
+        let raw = response.raw();
+        let text = String::from_utf8_lossy(&raw);
+        for secret in [acme.as_str(), globex.as_str(), wrong, "..%2F", "SESS_"] {
+            assert!(
+                !text.contains(secret),
+                "{what}: the response echoes {secret:?}"
+            );
+        }
+        f.canaries.assert_no_leak(&raw);
+    }
+    // The same 404 for another tenant's record as for a missing one.
+    assert_eq!(cases[5].1.body, cases[6].1.body);
+    let log = f.log.contents();
+    f.canaries.assert_no_leak(&log);
+    let log = String::from_utf8_lossy(&log);
+    assert!(
+        !log.contains(&acme) && !log.contains(wrong),
+        "the log holds a token"
+    );
+    assert!(!log.contains(" 500"), "a 5xx was logged:\n{log}");
+}
