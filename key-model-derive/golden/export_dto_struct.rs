@@ -5,11 +5,10 @@
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
 const _: () = {
-    #[allow(dead_code)]
     struct SecretFreeField<T: ?Sized + ::key_model::key_model::SecretFree>(
         ::core::marker::PhantomData<T>,
     );
-    #[allow(dead_code, clippy::too_many_arguments)]
+    #[allow(dead_code)]
     fn secret_free_proof(_: SecretFreeField<String>, _: SecretFreeField<u64>) {}
 };
 #[doc(hidden)]

@@ -16,6 +16,7 @@ use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::ToTokens;
 
 /// Every identifier in the derive input, for [`Fresh::ident`].
+#[derive(Clone)]
 pub(crate) struct Fresh {
     taken: BTreeSet<String>,
 }

@@ -53,6 +53,11 @@ pub(crate) struct Krate {
     /// and to the user's own `key_model_crate` at the field, and the proof
     /// would check another type than the field has.
     pub(crate) full: syn::Path,
+    /// The input's identifiers and the alias, for every other generated
+    /// name: collected here once per derive, because the walk over the
+    /// whole input is one of the costliest steps of a derive
+    /// (docs/performance.md), and each generated name clones the set.
+    pub(crate) fresh: Fresh,
 }
 
 /// One `also(...)` option.
@@ -121,7 +126,8 @@ impl Options {
         }
         let (path, span) =
             krate.unwrap_or_else(|| (syn::parse_quote!(::key_model), Span::call_site()));
-        let alias = Fresh::new(input).ident("key_model_crate", Span::call_site());
+        let mut fresh = Fresh::new(input);
+        let alias = fresh.ident("key_model_crate", Span::call_site());
         // The whole item at the literal: rustc reports the failed import
         // at the item when its tokens do not all come from one place.
         let import = respan(quote!(use #path::key_model as #alias;), span);
@@ -131,6 +137,7 @@ impl Options {
                 path: syn::parse_quote!(#alias),
                 import,
                 full: syn::parse_quote!(#full),
+                fresh,
             },
             also,
         }

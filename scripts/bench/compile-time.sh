@@ -34,18 +34,23 @@
 # the derive's output written by hand into the generated crate (so that a
 # lever is measured without changing the derive), each counted with
 # callgrind like INSTRUCTIONS=1:
-#   hand        the derive's expansion before the tuple below (a `let` per
-#               field), token for token;
-#   no-wrapper  the same impls without the `const _: () = { .. };` around;
-#   tuple       one `let _ = (check, check, ..);` instead of a `let` per
-#               field: the derive's expansion now, so (b) less this is the
-#               proc-macro invocation itself;
-#   tuple-no-wrapper  both of the above;
-#   where-fn    one assertion function per type whose where-clause lists
-#               the field types (`fn assert() where u64: SecretFree, ..`),
-#               no method body: one item per type instead of a statement
-#               per field;
-#   no-proof    both impls, no proof at all: what the impls alone cost.
+#   hand        the derive's expansion at 54f8cef, token for token (the import,
+#               the field struct, the proof function with one parameter
+#               per field, three impls; since then the proof has a block
+#               of its own), so (b) less this is about the proc-macro
+#               invocation itself;
+#   no-import   `::key_model::` paths instead of the `use .. as
+#               key_model_crate;` import;
+#   no-item-allow  without the `#[allow(..)]` on the struct and the proof;
+#   no-wrapper-attrs  without the wrapper's `#[doc(hidden)]` and
+#               `#[allow(..)]`;
+#   no-one-kind without the `DeriveOneBoundaryKindAndNameTheOthers..` impl;
+#   shared-struct  the field struct declared once for the crate instead of
+#               once per type;
+#   where-fn    the proof as one function per type whose where-clause
+#               lists the field types (`fn proof() where u64: SecretFree,
+#               ..`), no field struct;
+#   no-proof    the import and the impls, no proof at all.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -190,31 +195,44 @@ part1() {
 gen_hand() {
   local variant=$1 style=$2 dir="$work/$1" i ty
   local types=(u64 String 'Option<String>' u32 f64 bool KeyRef Nested 'Vec<String>' String)
-  local check='::key_model::SecretFree>::__key_model_assert_fields_secret_free'
   # The derive's one wrapper (key-model-derive/src/dummy.rs).
-  local wrapper='#[doc(hidden)] #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)] const _: () ='
+  local attrs='#[doc(hidden)] #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]'
+  local import='use ::key_model::key_model as key_model_crate;' km=key_model_crate
+  case $style in
+    no-import) import='' km='::key_model' ;;
+  esac
+  local item_allow='#[allow(dead_code)]' fn_allow='#[allow(dead_code, clippy::too_many_arguments)]'
+  case $style in
+    no-item-allow) item_allow='' fn_allow='' ;;
+  esac
 
   gen "$variant" 'serde::Serialize' 'serde::Serialize, SecretFree' 'pub token: String,'
   {
+    if [[ $style == shared-struct ]]; then
+      echo "#[doc(hidden)] pub struct SecretFreeField<T: ?Sized + ::key_model::SecretFree>(::core::marker::PhantomData<T>);"
+    fi
     for i in $(seq 1 "$n"); do
-      local sf_body='' lets='' tuple='' bounds=''
+      local params='' bounds='' proof one_kind
       for ty in "${types[@]}"; do
-        lets+="let _ = <$ty as $check; "
-        tuple+="<$ty as $check, "
-        bounds+="$ty: ::key_model::SecretFree, "
+        params+="_: SecretFreeField<$ty>, "
+        bounds+="$ty: $km::SecretFree, "
       done
+      proof="$item_allow struct SecretFreeField<T: ?Sized + $km::SecretFree>(::core::marker::PhantomData<T>);
+$fn_allow fn secret_free_proof($params) {}"
       case $style in
-        hand) sf_body="#[inline] fn __key_model_assert_fields_secret_free() { $lets}" ;;
-        no-wrapper) sf_body="#[inline] fn __key_model_assert_fields_secret_free() { $lets}" ;;
-        tuple | tuple-no-wrapper) sf_body="#[inline] fn __key_model_assert_fields_secret_free() { let _ = ($tuple); }" ;;
+        shared-struct) proof="$fn_allow fn secret_free_proof(${params//SecretFreeField/crate::SecretFreeField}) {}" ;;
+        where-fn) proof="$item_allow fn secret_free_proof() where $bounds{}" ;;
+        no-proof) proof='' ;;
       esac
-      local impls="#[automatically_derived] #[diagnostic::do_not_recommend] unsafe impl ::key_model::SecretFree for Dto$i { $sf_body }
-#[automatically_derived] unsafe impl ::key_model::ApiDto for Dto$i {}"
-      case $style in
-        no-wrapper | tuple-no-wrapper) echo "$impls" ;;
-        where-fn) echo "$wrapper { fn __key_model_assert() where $bounds{} $impls };" ;;
-        *) echo "$wrapper { $impls };" ;;
-      esac
+      one_kind="#[automatically_derived] impl $km::derive_support::DeriveOneBoundaryKindAndNameTheOthersInKeyModelAlso for Dto$i {}"
+      [[ $style == no-one-kind ]] && one_kind=''
+      local wrapper_attrs=$attrs
+      [[ $style == no-wrapper-attrs ]] && wrapper_attrs=''
+      echo "$wrapper_attrs const _: () = { $import $proof
+unsafe impl $km::ApiDto for Dto$i {}
+$one_kind
+#[automatically_derived] #[diagnostic::do_not_recommend] unsafe impl $km::SecretFree for Dto$i {}
+};"
     done
   } >> "$dir/src/lib.rs"
 }
@@ -222,7 +240,7 @@ gen_hand() {
 levers() {
   export CARGO_TARGET_DIR="$work/target"
   declare -A ir
-  local styles=(hand no-wrapper tuple tuple-no-wrapper where-fn no-proof) v base
+  local styles=(hand no-import no-item-allow no-wrapper-attrs no-one-kind shared-struct where-fn no-proof) v base
   gen serde 'serde::Serialize' 'serde::Serialize' 'pub token: String,'
   gen boundary 'serde::Serialize, ApiDto' 'serde::Serialize, SecretFree' 'pub token: String,'
   gen_empty

@@ -15,6 +15,9 @@ pub(crate) struct Input<'a> {
     /// The import `krate` names (see `crate::options::Krate`), for the
     /// generated block.
     pub(crate) import: proc_macro2::TokenStream,
+    /// The input's identifiers, for generated names (see
+    /// `crate::options::Krate`).
+    pub(crate) fresh: crate::fresh::Fresh,
     pub(crate) data: Data<'a>,
     /// `#[display("...")]` on the type (`RedactedDisplay` only; an error on
     /// an enum, see `valid`).
@@ -110,6 +113,7 @@ impl<'a> Input<'a> {
             original: input,
             krate: krate.path.clone(),
             import: krate.import.clone(),
+            fresh: krate.fresh.clone(),
             data,
             display,
             serde,

@@ -6,7 +6,6 @@ use quote::quote;
 
 use super::Derive;
 use crate::dummy;
-use crate::fresh::Fresh;
 use crate::options::Krate;
 
 /// The errors of one expansion, with the stub that goes beside them.
@@ -40,9 +39,12 @@ impl Fallback {
 /// not fail too.
 pub(super) fn stub(input: &syn::DeriveInput, derive: Derive, krate: &Krate) -> TokenStream {
     let import = &krate.import;
+    let s = krate
+        .fresh
+        .clone()
+        .ident("S", proc_macro2::Span::call_site());
     let krate = &krate.path;
     let ident = &input.ident;
-    let s = Fresh::new(input).ident("S", proc_macro2::Span::call_site());
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let fmt = |tr: TokenStream| {
         quote! {

@@ -13,7 +13,6 @@ use super::attr::{Redact, Rule};
 use super::bound::Bounds;
 use super::pattern;
 use crate::dummy;
-use crate::fresh::Fresh;
 use crate::span::{impl_header, respan_except};
 use crate::symbol::{OPTION, PLAIN_TYPES, STR, VEC};
 
@@ -30,7 +29,10 @@ pub(super) fn expand(input: &Input<'_>) -> TokenStream {
 
     // The serializer's type parameter, named so that no parameter of the
     // user's can be named the same (see `crate::fresh`).
-    let s = Fresh::new(input.original).ident("S", proc_macro2::Span::call_site());
+    let s = input
+        .fresh
+        .clone()
+        .ident("S", proc_macro2::Span::call_site());
     let mut bounds = Bounds::new(generics);
     let written: Vec<&Field<'_>> = match &input.data {
         Data::Struct(body) => body.fields.iter().collect(),
