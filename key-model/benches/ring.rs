@@ -25,46 +25,16 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use chacha20poly1305::aead::{AeadInOut, KeyInit};
-use chacha20poly1305::{Tag, XChaCha20Poly1305, XNonce};
+use chacha20poly1305::XChaCha20Poly1305;
+use chacha20poly1305::aead::KeyInit;
 use criterion::{BenchmarkId, Criterion, Throughput};
 use key_model::{Envelope, KeyName, KeyRing, TenantScope};
 
 const SIZES: [(usize, &str); 3] = [(64, "64B"), (4096, "4KiB"), (1 << 20, "1MiB")];
-const CONTEXT: &[u8] = b"session-0123456789";
-const NONCE_LEN: usize = 24;
-const TAG_LEN: usize = 16;
 
-/// Raw encryption: `nonce ‖ ciphertext ‖ tag` in one buffer of the exact
-/// size, the plaintext copied in once and sealed in place.
-fn raw_encrypt(raw: &XChaCha20Poly1305, plaintext: &[u8]) -> Box<[u8]> {
-    let mut out = Vec::with_capacity(NONCE_LEN + plaintext.len() + TAG_LEN);
-    out.resize(NONCE_LEN, 0);
-    getrandom::fill(&mut out).expect("random source");
-    out.extend_from_slice(plaintext);
-    let (nonce, body) = out.split_first_chunk_mut::<NONCE_LEN>().expect("nonce");
-    let tag = raw
-        .encrypt_inout_detached(<&XNonce>::from(&*nonce), CONTEXT, body.into())
-        .expect("encrypt");
-    out.extend_from_slice(&tag);
-    out.into_boxed_slice()
-}
-
-/// Raw decryption: the ciphertext copied into one buffer of the exact size
-/// and opened in place.
-fn raw_decrypt(raw: &XChaCha20Poly1305, sealed: &[u8]) -> Vec<u8> {
-    let (nonce, body) = sealed.split_first_chunk::<NONCE_LEN>().expect("nonce");
-    let (ciphertext, tag) = body.split_last_chunk::<TAG_LEN>().expect("tag");
-    let mut out = ciphertext.to_vec();
-    raw.decrypt_inout_detached(
-        <&XNonce>::from(nonce),
-        CONTEXT,
-        out.as_mut_slice().into(),
-        <&Tag>::from(tag),
-    )
-    .expect("decrypt");
-    out
-}
+#[path = "support/raw_floor.rs"]
+mod raw_floor;
+use raw_floor::{CONTEXT, NONCE_LEN, TAG_LEN, raw_decrypt, raw_encrypt};
 
 /// The two sides and their inputs.
 struct Sides {

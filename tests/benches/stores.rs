@@ -32,8 +32,8 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chacha20poly1305::aead::{AeadInOut, KeyInit};
-use chacha20poly1305::{Tag, XChaCha20Poly1305, XNonce};
+use chacha20poly1305::XChaCha20Poly1305;
+use chacha20poly1305::aead::KeyInit;
 use criterion::{BenchmarkId, Criterion, Throughput};
 use key_model::ring::{KeyStore, MemoryKeyStore, PostgresKeyStore, SqliteKeyStore};
 use key_model::testing::CanaryKeys;
@@ -41,7 +41,10 @@ use key_model::{Envelope, KeyName, KeyRing, TenantScope};
 use key_model_tests::postgres::{Cluster, Database};
 
 const SIZE: usize = 4096;
-const CONTEXT: &[u8] = b"session-0123456789";
+// The raw floor of `key-model/benches/ring.rs`, the same file.
+#[path = "../../key-model/benches/support/raw_floor.rs"]
+mod raw_floor;
+use raw_floor::{CONTEXT, raw_decrypt, raw_encrypt};
 /// Keys in the cold-start store.
 const COLD_KEYS: usize = 10_000;
 
@@ -49,41 +52,6 @@ fn raw_cipher() -> XChaCha20Poly1305 {
     let mut key = [0u8; 32];
     getrandom::fill(&mut key).expect("random source");
     XChaCha20Poly1305::new(&key.into())
-}
-
-const NONCE_LEN: usize = 24;
-const TAG_LEN: usize = 16;
-
-/// Raw encryption, the floor of `key-model/benches/ring.rs`: `nonce ‖
-/// ciphertext ‖ tag` in one buffer of the exact size, the plaintext copied
-/// in once and sealed in place.
-fn raw_encrypt(raw: &XChaCha20Poly1305, plaintext: &[u8]) -> Box<[u8]> {
-    let mut out = Vec::with_capacity(NONCE_LEN + plaintext.len() + TAG_LEN);
-    out.resize(NONCE_LEN, 0);
-    getrandom::fill(&mut out).expect("random source");
-    out.extend_from_slice(plaintext);
-    let (nonce, body) = out.split_first_chunk_mut::<NONCE_LEN>().expect("nonce");
-    let tag = raw
-        .encrypt_inout_detached(<&XNonce>::from(&*nonce), CONTEXT, body.into())
-        .expect("encrypt");
-    out.extend_from_slice(&tag);
-    out.into_boxed_slice()
-}
-
-/// Raw decryption: the ciphertext copied into one buffer of the exact size
-/// and opened in place.
-fn raw_decrypt(raw: &XChaCha20Poly1305, sealed: &[u8]) -> Vec<u8> {
-    let (nonce, body) = sealed.split_first_chunk::<NONCE_LEN>().expect("nonce");
-    let (ciphertext, tag) = body.split_last_chunk::<TAG_LEN>().expect("tag");
-    let mut out = ciphertext.to_vec();
-    raw.decrypt_inout_detached(
-        <&XNonce>::from(nonce),
-        CONTEXT,
-        out.as_mut_slice().into(),
-        <&Tag>::from(tag),
-    )
-    .expect("decrypt");
-    out
 }
 
 fn scope() -> TenantScope {
