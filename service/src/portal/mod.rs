@@ -114,7 +114,10 @@ fn session_cookie_header(value: &str) -> HeaderValue {
 
 fn signed_in(app: &SharedApp, tenant: key_model::TenantId, next: &str) -> Response {
     app.log.line(&format!("portal: {tenant} signed in"));
-    let cookie = app.start_session(tenant);
+    let cookie = match app.start_session(&tenant) {
+        Ok(cookie) => cookie,
+        Err(problem) => return problem_page(None, problem),
+    };
     let mut response = Redirect::to(next).into_response();
     response
         .headers_mut()
