@@ -102,6 +102,21 @@ fn operator_commands_reach_a_running_service() {
     assert!(!out.status.success());
     assert!(!String::from_utf8_lossy(&out.stderr).contains("versions/01"));
 
+    drop(serve);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn tokens_are_kept_as_hashes_and_everything_in_the_data_directory() {
+    let dir = std::env::temp_dir().join(format!("km-cli-tokens-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let serve = Serve::start(&[
+        std::ffi::OsStr::new("--demo"),
+        "--data-dir".as_ref(),
+        dir.as_os_str(),
+    ]);
+    let (token, addr) = (serve.token("acme").to_owned(), serve.addr);
+
     // Tokens are kept as hashes: an existing tenant's cannot be printed
     // again, only replaced, and the old one then stops working.
     let again = std::process::Command::new(BIN)

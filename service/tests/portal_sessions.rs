@@ -103,7 +103,7 @@ fn an_idle_session_is_refused_after_thirty_minutes() {
     assert!(s.signed_in(&cookie));
     // Each request resets the idle clock.
     for _ in 0..3 {
-        s.clock.advance(idle - Duration::from_secs(1));
+        s.clock.advance(idle.saturating_sub(Duration::from_secs(1)));
         assert!(s.signed_in(&cookie), "refused while in use");
     }
     s.clock.advance(idle);
@@ -124,7 +124,7 @@ fn a_busy_session_ends_eight_hours_after_sign_in() {
         elapsed += step;
         assert!(s.signed_in(&cookie), "refused after {elapsed:?}");
     }
-    s.clock.advance(policy.absolute - elapsed);
+    s.clock.advance(policy.absolute.saturating_sub(elapsed));
     assert!(!s.signed_in(&cookie), "accepted 8 h after sign-in");
     // Signing in again gives a new session.
     assert!(s.signed_in(&s.sign_in()));

@@ -112,9 +112,9 @@ fn session_cookie_header(value: &str) -> HeaderValue {
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-fn signed_in(app: &SharedApp, tenant: key_model::TenantId, next: &str) -> Response {
+fn signed_in(app: &SharedApp, tenant: &key_model::TenantId, next: &str) -> Response {
     app.log.line(&format!("portal: {tenant} signed in"));
-    let cookie = match app.start_session(&tenant) {
+    let cookie = match app.start_session(tenant) {
         Ok(cookie) => cookie,
         Err(problem) => return problem_page(None, problem),
     };
@@ -133,7 +133,7 @@ async fn sign_in(
         .ok()
         .and_then(|Form(f)| app.records.tenant_for_token(f.token.trim()));
     match tenant {
-        Some(tenant) => signed_in(&app, tenant, "/portal/sessions"),
+        Some(tenant) => signed_in(&app, &tenant, "/portal/sessions"),
         None => html(StatusCode::UNAUTHORIZED, &pages::sign_in(true)),
     }
 }
@@ -170,7 +170,7 @@ async fn ticket(State(app): State<SharedApp>, Path(ticket): Path<String>, uri: U
         .filter(|n| n.starts_with("/portal/") || n.starts_with("/api/docs"))
         .filter(|n| !n.contains("//") && !n.contains('\\'))
         .unwrap_or_else(|| "/portal/sessions".to_owned());
-    signed_in(&app, tenant, &next)
+    signed_in(&app, &tenant, &next)
 }
 
 async fn sessions(State(app): State<SharedApp>, tenant: PortalTenant, uri: Uri) -> Response {

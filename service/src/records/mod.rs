@@ -95,6 +95,10 @@ pub type Page<T> = (Vec<T>, Option<u64>);
 /// The SHA-256 of a token or a session id: what the database holds.
 pub type SecretHash = [u8; 32];
 
+/// A portal session's raw columns: tenant, start and last use (seconds
+/// since the epoch), and the stored hash of its id.
+pub type PortalSessionRow = (String, i64, i64, Vec<u8>);
+
 /// A portal session as stored: its tenant, when it started, when it was
 /// last used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,7 +165,7 @@ pub trait RecordStore: Send + Sync {
     ) -> Result<()>;
     /// A portal session by the hash of its id: tenant, start, last use
     /// (raw columns) and the stored hash.
-    fn portal_session(&self, id_hash: &SecretHash) -> Result<Option<(String, i64, i64, Vec<u8>)>>;
+    fn portal_session(&self, id_hash: &SecretHash) -> Result<Option<PortalSessionRow>>;
     /// Records that a request used the session at `now`.
     fn touch_portal_session(&self, id_hash: &SecretHash, now: Timestamp) -> Result<()>;
     /// Deletes a portal session (sign-out, or found expired).

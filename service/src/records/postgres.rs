@@ -21,7 +21,8 @@ use key_model::{TenantId, Timestamp};
 use postgres::{Client, NoTls, Row, Statement};
 
 use super::{
-    AuditRow, RecordStore, RecordsError, RecordsErrorKind, Result, SecretHash, SessionRow,
+    AuditRow, PortalSessionRow, RecordStore, RecordsError, RecordsErrorKind, Result, SecretHash,
+    SessionRow,
 };
 
 /// Migration `n` (from 1) takes the database from version `n - 1` to `n`,
@@ -410,7 +411,7 @@ impl RecordStore for PostgresRecords {
         })
     }
 
-    fn portal_session(&self, id_hash: &SecretHash) -> Result<Option<(String, i64, i64, Vec<u8>)>> {
+    fn portal_session(&self, id_hash: &SecretHash) -> Result<Option<PortalSessionRow>> {
         self.query(
             "SELECT tenant, created_at, last_seen, id_hash FROM service_portal_sessions WHERE id_hash = $1",
             vec![arg(id_hash.to_vec())],

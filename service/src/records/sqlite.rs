@@ -14,7 +14,8 @@ use key_model::{TenantId, Timestamp};
 use rusqlite::{Connection, OptionalExtension as _, TransactionBehavior, params};
 
 use super::{
-    AuditRow, RecordStore, RecordsError, RecordsErrorKind, Result, SecretHash, SessionRow,
+    AuditRow, PortalSessionRow, RecordStore, RecordsError, RecordsErrorKind, Result, SecretHash,
+    SessionRow,
 };
 
 /// How long a writer waits for another process's transaction (an
@@ -397,7 +398,7 @@ impl RecordStore for SqliteRecords {
         tx.commit().map_err(&fail)
     }
 
-    fn portal_session(&self, id_hash: &SecretHash) -> Result<Option<(String, i64, i64, Vec<u8>)>> {
+    fn portal_session(&self, id_hash: &SecretHash) -> Result<Option<PortalSessionRow>> {
         self.lock()
             .query_row(
                 "SELECT tenant, created_at, last_seen, id_hash FROM portal_sessions WHERE id_hash = ?1",
