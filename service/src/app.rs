@@ -78,6 +78,14 @@ impl App {
         self
     }
 
+    /// The tenant whose admin token is `token`; `None` for no tenant. A
+    /// failure to read the records is logged and is the internal problem.
+    pub fn tenant_for_token(&self, token: &str) -> Result<Option<TenantId>, Problem> {
+        self.records
+            .tenant_for_token(token)
+            .map_err(|_| self.internal("records: read tenants"))
+    }
+
     /// Starts a portal session for `tenant`, stored in the records; returns
     /// the cookie's value.
     pub fn start_session(&self, tenant: &TenantId) -> Result<String, Problem> {

@@ -69,23 +69,29 @@ fn behaves(records: &Records) {
     // an existing tenant is not added twice; a new token retires the old.
     let token = records.add_tenant(&acme).unwrap();
     assert!(token.starts_with("kmt_") && token.len() == 36, "{token}");
-    assert_eq!(records.tenant_for_token(&token), Some(acme.clone()));
-    assert_eq!(records.tenant_for_token("kmt_wrong"), None);
-    assert_eq!(records.tenant_for_token(""), None);
+    assert_eq!(
+        records.tenant_for_token(&token).unwrap(),
+        Some(acme.clone())
+    );
+    assert_eq!(records.tenant_for_token("kmt_wrong").unwrap(), None);
+    assert_eq!(records.tenant_for_token("").unwrap(), None);
     assert_eq!(
         records.add_tenant(&acme).unwrap_err().kind,
         RecordsErrorKind::Exists
     );
     let newer = records.issue_token(&acme).unwrap();
     assert_eq!(
-        records.tenant_for_token(&token),
+        records.tenant_for_token(&token).unwrap(),
         None,
         "the old token still works"
     );
-    assert_eq!(records.tenant_for_token(&newer), Some(acme.clone()));
+    assert_eq!(
+        records.tenant_for_token(&newer).unwrap(),
+        Some(acme.clone())
+    );
     let globex_token = records.issue_token(&globex).unwrap();
     assert_eq!(
-        records.tenant_for_token(&globex_token),
+        records.tenant_for_token(&globex_token).unwrap(),
         Some(globex.clone())
     );
     assert_eq!(records.tenants().unwrap(), [acme.clone(), globex.clone()]);
@@ -244,7 +250,10 @@ fn sqlite_records_survive_a_reopen() {
         token
     };
     let records = Records::open(&dir).unwrap();
-    assert_eq!(records.tenant_for_token(&token), Some(acme.clone()));
+    assert_eq!(
+        records.tenant_for_token(&token).unwrap(),
+        Some(acme.clone())
+    );
     assert_eq!(
         records.session(&acme, &r.session_id).unwrap(),
         Some(r.clone())

@@ -131,7 +131,9 @@ async fn sign_in(
 ) -> Response {
     let tenant = form
         .ok()
-        .and_then(|Form(f)| app.records.tenant_for_token(f.token.trim()));
+        // A failure to read the records is logged by `tenant_for_token`
+        // and answered as a refused sign-in.
+        .and_then(|Form(f)| app.tenant_for_token(f.token.trim()).ok().flatten());
     match tenant {
         Some(tenant) => signed_in(&app, &tenant, "/portal/sessions"),
         None => html(StatusCode::UNAUTHORIZED, &pages::sign_in(true)),

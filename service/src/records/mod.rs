@@ -243,14 +243,16 @@ impl Records {
         Ok(token)
     }
 
-    /// The tenant whose admin token is `token`. A failure to read is no
-    /// tenant: the caller is refused, the safe direction.
-    pub fn tenant_for_token(&self, token: &str) -> Option<TenantId> {
+    /// The tenant whose admin token is `token`, if any.
+    pub fn tenant_for_token(&self, token: &str) -> Result<Option<TenantId>> {
         let hash = digest(token);
-        let (tenant, stored) = self.store.tenant_by_token(&hash).ok()??;
-        constant_time_eq(&stored, &hash)
-            .then(|| tenant.parse().ok())
-            .flatten()
+        let Some((tenant, stored)) = self.store.tenant_by_token(&hash)? else {
+            return Ok(None);
+        };
+        if !constant_time_eq(&stored, &hash) {
+            return Ok(None);
+        }
+        tenant.parse().map(Some).map_err(|_| corrupt_tenant())
     }
 
     /// Every tenant.
