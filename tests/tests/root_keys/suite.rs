@@ -90,11 +90,11 @@ pub(crate) fn round_trip_through_a_cold_ring<P: Provider>(p: &P, label: &str) ->
 /// to its key reference, so the provider refuses both.
 pub(crate) fn wrapped_bytes_are_bound_to_their_version<P: Provider>(p: &P, label: &str) {
     let store = shared_store();
-    let ring_ = ring(&store, p.create(label));
+    let writer = ring(&store, p.create(label));
     let (acme, key) = (scope("acme"), name("acme", "orders"));
-    ring_.create_key(&acme, &key).unwrap();
-    let sealed = ring_.encrypt(&acme, &key, b"row", b"").unwrap();
-    ring_.rotate(&acme, &key).unwrap();
+    writer.create_key(&acme, &key).unwrap();
+    let sealed = writer.encrypt(&acme, &key, b"row", b"").unwrap();
+    writer.rotate(&acme, &key).unwrap();
     swap_wrapped(&store, &key, 0, 1);
     let cold = ring(&store, p.reconnect(label));
     assert_eq!(
@@ -152,14 +152,14 @@ pub(crate) fn rotation_rewraps_many_keys_and_retires_the_old_version<P: Provider
 ) -> Case {
     const KEYS: usize = 12;
     let store = shared_store();
-    let ring_ = ring(&store, p.create(label));
+    let writer = ring(&store, p.create(label));
     let tenants = ["acme", "globex", "initech", "umbrella"];
     let mut sealed = Vec::new();
     for tenant in tenants {
         for i in 0..KEYS {
             let (s, n) = (scope(tenant), name(tenant, &format!("k{i}")));
-            ring_.create_key(&s, &n).unwrap();
-            sealed.push((tenant, ring_.encrypt(&s, &n, b"old", b"").unwrap()));
+            writer.create_key(&s, &n).unwrap();
+            sealed.push((tenant, writer.encrypt(&s, &n, b"old", b"").unwrap()));
         }
     }
     let first = name("acme", "k0");
