@@ -169,9 +169,10 @@ schema! {
 /// `content_type = "application/problem+json"`).
 #[cfg(feature = "axum")]
 mod problem {
-    use super::{Components, ErrorCode, ObjectBuilder, PartialSchema, Ref, RefOr, Schema};
+    use super::{Components, ErrorCode, ObjectBuilder, PartialSchema, RefOr, Schema};
     use super::{Cow, KnownFormat, SchemaFormat, ToSchema, Type, add};
     use crate::integrations::axum::Problem;
+    use utoipa::openapi::schema::RefBuilder;
 
     fn text(description: &str, example: &str) -> ObjectBuilder {
         ObjectBuilder::new()
@@ -196,8 +197,15 @@ mod problem {
                     .maximum(Some(599))
                     .examples([404]),
             )
-            .property("detail", text("A fixed sentence for people, the code's.", "key not found"))
-            .property("code", Ref::from_schema_name("ErrorCode"))
+            .property("detail", text("A fixed sentence for people, chosen by the code.", "key not found"))
+            .property(
+                "code",
+                RefBuilder::new()
+                    .ref_location_from_schema_name("ErrorCode")
+                    .description(Some(
+                        "The stable code: one of key-model's, or one of the service's own.",
+                    )),
+            )
             .required("type")
             .required("title")
             .required("status")
