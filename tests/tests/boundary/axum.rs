@@ -216,7 +216,9 @@ fn a_custom_problem_has_the_body_of_the_crates() {
 /// A handler mixes the crate's errors (`?`) and its own problems.
 #[test]
 fn a_handler_returns_crate_errors_and_custom_problems_as_one_type() {
-    async fn handler(id: &str) -> Result<ApiJson<SessionResponse>, Problem> {
+    use axum::extract::Path;
+
+    async fn handler(Path(id): Path<String>) -> Result<ApiJson<SessionResponse>, Problem> {
         let encryption_key_ref: KeyRef = id.parse()?;
         if encryption_key_ref.tenant().as_str() != "acme" {
             return Err(UNAUTHORIZED);
@@ -226,14 +228,16 @@ fn a_handler_returns_crate_errors_and_custom_problems_as_one_type() {
             encryption_key_ref,
         }))
     }
-    let malformed = ready(handler("tenants/acme/keys/a/versions/07")).into_response();
+    let _router: axum::Router = axum::Router::new().route("/{*id}", axum::routing::get(handler));
+    let call = |id: &str| ready(handler(Path(id.to_owned()))).into_response();
+    let malformed = call("tenants/acme/keys/a/versions/07");
     assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
     let body: Value = serde_json::from_slice(&body(malformed)).unwrap();
     assert_eq!(body["code"], "invalid_identifier");
-    let other = ready(handler("tenants/globex/keys/a/versions/7")).into_response();
+    let other = call("tenants/globex/keys/a/versions/7");
     assert_eq!(other.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(content_type(&other), "application/problem+json");
-    let fine = ready(handler("tenants/acme/keys/a/versions/7")).into_response();
+    let fine = call("tenants/acme/keys/a/versions/7");
     assert_eq!(fine.status(), StatusCode::OK);
 }
 
