@@ -238,12 +238,14 @@ impl Problem {
     /// A service's own problem, with the body of the crate's: `code` is a
     /// stable `snake_case` code of the service's vocabulary and `detail` a
     /// fixed sentence for people. Both are static strings: a value of the
-    /// request, the record or an error cannot reach the body through them.
+    /// request, the record or an error cannot reach the body through them
+    /// (only a deliberate `String::leak` gets a formatted one past the
+    /// type, in plain sight of a reviewer).
     ///
     /// Choose a code that is none of the crate's ([`ErrorCode::ALL`]), so a
     /// client reads one meaning per code; for a condition the crate names
-    /// (a malformed identifier), use its code (`Problem::from(ErrorCode::
-    /// InvalidIdentifier)`).
+    /// (a malformed identifier), use its code
+    /// (`Problem::from(ErrorCode::InvalidIdentifier)`).
     pub const fn custom(status: StatusCode, code: &'static str, detail: &'static str) -> Problem {
         Problem {
             status,
