@@ -1,13 +1,13 @@
 //! SSH session records: upload, list, get one, play back.
 
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
-use super::PageParams;
+use super::{PageParams, PathParam};
 use crate::app::{MAX_RECORDING, SharedApp};
 use crate::auth::Tenant;
 use crate::dto::{SshSessionPage, SshSessionRecord};
@@ -76,7 +76,7 @@ pub async fn upload(
 pub async fn get_one(
     State(app): State<SharedApp>,
     Tenant(scope): Tenant,
-    Path(session_id): Path<String>,
+    PathParam(session_id): PathParam,
 ) -> Result<ApiJson<SshSessionRecord>, Problem> {
     app.session(&scope, &session_id).map(ApiJson)
 }
@@ -91,7 +91,7 @@ pub async fn get_one(
 pub async fn playback(
     State(app): State<SharedApp>,
     Tenant(scope): Tenant,
-    Path(session_id): Path<String>,
+    PathParam(session_id): PathParam,
 ) -> Result<Response, Problem> {
     let plaintext = app.playback(&scope, &session_id)?;
     // The tenant's own decrypted data, for the tenant who asked: not key
