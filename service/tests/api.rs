@@ -374,6 +374,12 @@ fn bad_input_gets_a_problem_never_a_5xx_nor_an_echo() {
             "invalid_query",
         ),
         (
+            "docs path not UTF-8",
+            call(&f, None, "GET", "/api/docs/%FF", &[], b""),
+            404,
+            "not_found",
+        ),
+        (
             "unknown route",
             call(&f, Some(&acme), "GET", "/api/keys", &[], b""),
             404,

@@ -90,7 +90,15 @@ pub fn router() -> Router<SharedApp> {
 /// allowances the portal does not have.
 pub const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
 
-async fn docs_policy(mut response: axum::response::Response) -> axum::response::Response {
+async fn docs_policy(response: axum::response::Response) -> axum::response::Response {
+    // Swagger UI serves files or says 404; its one 400 is axum's
+    // `text/plain` rejection of a file name that is not UTF-8 once
+    // decoded (`/api/docs/%FF`), which names no file either.
+    let mut response = if response.status() == axum::http::StatusCode::BAD_REQUEST {
+        axum::response::IntoResponse::into_response(problem::NOT_FOUND)
+    } else {
+        response
+    };
     response.headers_mut().insert(
         axum::http::header::CONTENT_SECURITY_POLICY,
         axum::http::HeaderValue::from_static(DOCS_CSP),
