@@ -380,6 +380,27 @@ fn bad_input_gets_a_problem_never_a_5xx_nor_an_echo() {
             "not_found",
         ),
         (
+            // A token where an id goes (a pasted credential): refused, and
+            // kept out of the log with the rest of the path.
+            "token in the path",
+            call(
+                &f,
+                Some(&acme),
+                "GET",
+                &format!("/api/ssh-sessions/{acme}"),
+                &[],
+                b"",
+            ),
+            400,
+            "invalid_identifier",
+        ),
+        (
+            "token in an unknown route",
+            call(&f, Some(&acme), "GET", &format!("/api/{wrong}"), &[], b""),
+            404,
+            "not_found",
+        ),
+        (
             "unknown route",
             call(&f, Some(&acme), "GET", "/api/keys", &[], b""),
             404,
