@@ -463,3 +463,28 @@ fn portal_paths_not_utf8_get_the_error_page() {
         f.canaries.assert_no_leak(r.raw());
     }
 }
+
+/// A tenant the operator added but gave no recording key yet: its upload
+/// is refused with the library's `key_not_found`, a status the document
+/// lists for the upload (a client reading the document knows it).
+#[test]
+fn an_upload_before_the_tenant_has_a_key_is_a_documented_problem() {
+    let f = start();
+    let token = f
+        .service
+        .app()
+        .records
+        .add_tenant(&"initech".parse().unwrap())
+        .unwrap();
+    let octets = [("Content-Type", "application/octet-stream")];
+    let r = call(&f, Some(&token), "POST", "/api/ssh-sessions", &octets, b"x");
+    assert_problem(&r, 404, "key_not_found", "upload without a key");
+    assert!(!r.text().contains(&token));
+    let doc = call(&f, None, "GET", "/api/openapi.json", &[], b"");
+    let doc: serde_json::Value = serde_json::from_slice(&doc.body).unwrap();
+    let upload = &doc["paths"]["/api/ssh-sessions"]["post"]["responses"];
+    assert!(
+        upload["404"]["content"]["application/problem+json"].is_object(),
+        "{upload:#}"
+    );
+}

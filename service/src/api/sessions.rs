@@ -35,6 +35,7 @@ pub async fn list(
 #[utoipa::path(post, path = "/api/ssh-sessions", tag = "ssh-sessions",
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The recording, 1 byte to 1 MiB."),
     responses((status = 201, body = SshSessionRecord), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json", description = "The tenant has no recording key yet (`key_not_found`): the platform's operator creates it."),
               (status = 409, body = Problem, content_type = "application/problem+json", description = "The tenant's key refuses to encrypt (key-model's codes: `key_disabled`, ...)."),
               (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"),
               (status = 503, body = Problem, content_type = "application/problem+json", description = "The key store cannot be reached (`backend_unavailable`).")))]
