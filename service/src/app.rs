@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use axum::http::StatusCode;
 use key_model::{
     Envelope, ErrorCode, KeyName, KeyRing, Plaintext, TenantId, TenantScope, Timestamp,
 };
@@ -193,11 +194,21 @@ impl App {
             .records
             .recording(&record)
             .map_err(|_| self.internal("records: read recording"))?;
-        let envelope =
-            Envelope::from_bytes(&bytes).map_err(|_| self.internal("records: envelope"))?;
+        // The envelope is the service's own stored data, not the caller's:
+        // one that does not parse or does not authenticate is the server's
+        // fault (corruption, tampering with the records), so a 500 with the
+        // library's code, not its default 400 that blames the request.
+        let envelope = Envelope::from_bytes(&bytes)
+            .map_err(|e| self.stored_data_failed("records: stored envelope malformed", e.code()))?;
         let plaintext = self
             .ring
-            .decrypt(scope, &envelope, record.session_id.as_bytes())?;
+            .decrypt(scope, &envelope, record.session_id.as_bytes())
+            .map_err(|e| match e.code() {
+                code @ (ErrorCode::DecryptionFailed | ErrorCode::MalformedEnvelope) => {
+                    self.stored_data_failed("records: stored recording does not decrypt", code)
+                }
+                _ => Problem::from(e),
+            })?;
         // Audited before the plaintext leaves: a playback whose entry
         // cannot be written is refused.
         let event = audit_event(
@@ -209,6 +220,13 @@ impl App {
             .audit(scope.tenant(), event)
             .map_err(|_| self.internal("records: append audit"))?;
         Ok(plaintext)
+    }
+
+    /// Logs that the service's own stored data failed (a fixed text) and
+    /// gives the caller a 500 with the library's `code`.
+    fn stored_data_failed(&self, what: &'static str, code: ErrorCode) -> Problem {
+        self.log.line(&format!("error: {what}"));
+        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, code)
     }
 
     /// Logs what failed (a fixed text naming the step) and gives the

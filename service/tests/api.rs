@@ -489,3 +489,82 @@ fn an_upload_before_the_tenant_has_a_key_is_a_documented_problem() {
         "{upload:#}"
     );
 }
+
+/// A stored recording that does not parse or does not decrypt is the
+/// service's own data gone bad (the records corrupted or altered behind
+/// its back), not the caller's: a 500 with the library's code, in the
+/// API and the portal, documented for the playback; never the default
+/// 400 that blames the request.
+#[test]
+fn a_stored_recording_that_fails_to_decrypt_is_a_server_side_problem() {
+    let f = start();
+    let token = token(&f, "acme");
+    let octets = [("Content-Type", "application/octet-stream")];
+    let db = rusqlite::Connection::open(f.dir.join("records.sqlite3")).unwrap();
+    let flip_tag: fn(&mut Vec<u8>) = |b| *b.last_mut().unwrap() ^= 1;
+    let truncate: fn(&mut Vec<u8>) = |b| b.truncate(3);
+    for (corrupt, code) in [
+        // The last byte is the tag's: the envelope parses, fails to open.
+        (flip_tag, "decryption_failed"),
+        // Three bytes are no envelope at all.
+        (truncate, "malformed_envelope"),
+    ] {
+        let r = call(
+            &f,
+            Some(&token),
+            "POST",
+            "/api/ssh-sessions",
+            &octets,
+            b"ls -la\n",
+        );
+        assert_eq!(r.status, 201, "{}", r.text());
+        let id = serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["session_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        // Behind the service's back, by SQL on its records file.
+        let mut bytes: Vec<u8> = db
+            .query_row(
+                "SELECT recording FROM ssh_sessions WHERE session_id = ?1",
+                [&id],
+                |row| row.get(0),
+            )
+            .unwrap();
+        corrupt(&mut bytes);
+        let sql = "UPDATE ssh_sessions SET recording = ?1 WHERE session_id = ?2";
+        assert_eq!(db.execute(sql, rusqlite::params![bytes, id]).unwrap(), 1);
+        let path = format!("/api/ssh-sessions/{id}/recording");
+        let r = call(&f, Some(&token), "GET", &path, &[], b"");
+        assert_problem(&r, 500, code, "playback of a corrupt recording");
+        f.canaries.assert_no_leak(r.raw());
+
+        let session = f
+            .service
+            .app()
+            .start_session(&"acme".parse().unwrap())
+            .unwrap();
+        let cookie = format!("{}={session}", key_model_service::auth::SESSION_COOKIE);
+        let page = format!("/portal/sessions/{id}/playback");
+        let r = call(&f, None, "GET", &page, &[("Cookie", &cookie)], b"");
+        assert_eq!(r.status, 500, "{page}: {}", r.text());
+        assert!(r.text().contains("Something is not right"), "{page}");
+        assert!(!r.text().contains("ls -la"), "{page}");
+    }
+    let log = String::from_utf8_lossy(&f.log.contents()).into_owned();
+    assert!(
+        log.contains("error: records: stored recording does not decrypt"),
+        "{log}"
+    );
+    assert!(
+        log.contains("error: records: stored envelope malformed"),
+        "{log}"
+    );
+
+    let doc = call(&f, None, "GET", "/api/openapi.json", &[], b"");
+    let doc: serde_json::Value = serde_json::from_slice(&doc.body).unwrap();
+    let playback = &doc["paths"]["/api/ssh-sessions/{session_id}/recording"]["get"]["responses"];
+    assert!(
+        playback["500"]["content"]["application/problem+json"].is_object(),
+        "{playback:#}"
+    );
+}

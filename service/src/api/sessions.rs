@@ -88,6 +88,7 @@ pub async fn get_one(
     responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>, description = "The decrypted recording."),
               (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"),
               (status = 409, body = Problem, content_type = "application/problem+json", description = "The key version refuses to decrypt (key-model's codes: `key_disabled`, ...)."),
+              (status = 500, body = Problem, content_type = "application/problem+json", description = "The stored recording does not parse or does not decrypt: the service's own data is corrupt or was altered, not the request (key-model's codes `malformed_envelope`, `decryption_failed`; `internal` for any other failure)."),
               (status = 503, body = Problem, content_type = "application/problem+json", description = "The key store cannot be reached (`backend_unavailable`).")))]
 pub async fn playback(
     State(app): State<SharedApp>,
