@@ -51,6 +51,13 @@ pub const METHOD_NOT_ALLOWED: Problem = Problem::custom(
     "method_not_allowed",
     "the route does not accept this method",
 );
+/// A portal form (sign-in, sign-out) posted from another origin, or with
+/// no `Origin` or `Referer` to tell (the portal's CSRF defence).
+pub const CROSS_ORIGIN_FORM: Problem = Problem::custom(
+    StatusCode::FORBIDDEN,
+    "cross_origin_form",
+    "the form was not sent from this service's own pages",
+);
 /// Anything the service did not expect. Its detail goes to the log as a
 /// fixed text, never to the caller.
 pub const INTERNAL: Problem = Problem::custom(
@@ -64,8 +71,8 @@ mod tests {
     use key_model::ErrorCode;
 
     use super::{
-        EMPTY_UPLOAD, INTERNAL, INVALID_QUERY, METHOD_NOT_ALLOWED, NOT_FOUND, PAYLOAD_TOO_LARGE,
-        Problem, UNAUTHORIZED, UNSUPPORTED_MEDIA_TYPE,
+        CROSS_ORIGIN_FORM, EMPTY_UPLOAD, INTERNAL, INVALID_QUERY, METHOD_NOT_ALLOWED, NOT_FOUND,
+        PAYLOAD_TOO_LARGE, Problem, UNAUTHORIZED, UNSUPPORTED_MEDIA_TYPE,
     };
 
     /// Every problem of the service's own.
@@ -77,6 +84,7 @@ mod tests {
         PAYLOAD_TOO_LARGE,
         UNSUPPORTED_MEDIA_TYPE,
         METHOD_NOT_ALLOWED,
+        CROSS_ORIGIN_FORM,
         INTERNAL,
     ];
 

@@ -165,7 +165,11 @@ fn two_instances_on_one_postgres_share_keys_records_and_sessions() {
     // A portal session started on A is honoured by B; signed out on B, A
     // refuses it.
     let form = format!("token={token}");
-    let form_type = [("Content-Type", "application/x-www-form-urlencoded")];
+    let origin_a = format!("http://{}", a.addr);
+    let form_type = [
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("Origin", origin_a.as_str()),
+    ];
     let signed = request(
         a.addr,
         "POST",
@@ -179,8 +183,11 @@ fn two_instances_on_one_postgres_share_keys_records_and_sessions() {
         .and_then(|c| c.split(';').next())
         .unwrap()
         .to_owned();
-    let portal = |addr, path: &str, method: &str| {
-        request(addr, method, path, &[("Cookie", cookie.as_str())], b"").unwrap()
+    let portal = |addr: SocketAddr, path: &str, method: &str| {
+        // The portal's own pages name their origin in a POST.
+        let origin = format!("http://{addr}");
+        let headers = [("Cookie", cookie.as_str()), ("Origin", origin.as_str())];
+        request(addr, method, path, &headers, b"").unwrap()
     };
     let page = portal(b.addr, "/portal/sessions", "GET");
     assert_eq!(page.status, 200);

@@ -50,14 +50,50 @@ impl Service {
         }
     }
 
+    /// A request as the browser sends it from the portal's own pages (a
+    /// POST names the portal's origin).
     fn call(&self, method: &str, path: &str, cookie: Option<&str>, form: &str) -> HttpResponse {
+        let origin = self.origin();
+        let from = if method == "POST" {
+            vec![("Origin", origin.as_str())]
+        } else {
+            Vec::new()
+        };
+        self.call_from(method, path, cookie, form, &from)
+    }
+
+    /// A request with `from` as its `Origin`/`Referer` headers (none, a
+    /// foreign one, the portal's).
+    fn call_from(
+        &self,
+        method: &str,
+        path: &str,
+        cookie: Option<&str>,
+        form: &str,
+        from: &[(&str, &str)],
+    ) -> HttpResponse {
         let cookie = cookie.map(|c| format!("kms_session={c}"));
         let mut headers = vec![("Content-Type", "application/x-www-form-urlencoded")];
         if let Some(c) = &cookie {
             headers.push(("Cookie", c));
         }
+        headers.extend_from_slice(from);
         let addr = self.running.as_ref().unwrap().addr();
         request(addr, method, path, &headers, form.as_bytes()).unwrap()
+    }
+
+    /// The service's own origin, `http://127.0.0.1:PORT`.
+    fn origin(&self) -> String {
+        format!("http://{}", self.running.as_ref().unwrap().addr())
+    }
+
+    /// How many portal sessions the records hold (read behind the
+    /// service's back, from its records file).
+    fn session_rows(&self) -> i64 {
+        rusqlite::Connection::open(self.dir.join("records.sqlite3"))
+            .unwrap()
+            .query_row("SELECT count(*) FROM portal_sessions", [], |r| r.get(0))
+            .unwrap()
     }
 
     /// Signs in with the admin token; returns the session cookie's value.
@@ -146,4 +182,58 @@ fn sign_out_deletes_the_session() {
     assert!(s.signed_in(&other));
     // A made-up cookie is refused too.
     assert!(!s.signed_in(&random_text(32)));
+}
+
+/// Login CSRF: another site's page posting its own token into the sign-in
+/// form (or one with nothing to tell where it came from) is refused with
+/// 403 and starts no session; the portal's own form signs in, whether the
+/// browser names it in `Origin` or only in `Referer`.
+#[test]
+fn a_sign_in_posted_from_another_origin_starts_no_session() {
+    let s = Service::start();
+    let form = format!("token={}", s.token);
+    let ours = s.origin();
+    let port = ours.rsplit(':').next().unwrap().to_owned();
+    let other_port = format!("http://127.0.0.1:{}", port.parse::<u16>().unwrap() ^ 1);
+    let referer = format!("{ours}/portal/sign-in");
+    let foreign: [&[(&str, &str)]; 6] = [
+        &[("Origin", "http://evil.example")],
+        &[("Origin", "null")],
+        &[("Origin", &other_port)],
+        &[("Referer", "http://evil.example/portal/sign-in")],
+        &[("Origin", "http://evil.example"), ("Referer", &referer)],
+        &[],
+    ];
+    for from in foreign {
+        let r = s.call_from("POST", "/portal/sign-in", None, &form, from);
+        assert_eq!(r.status, 403, "{from:?}: {}", r.text());
+        assert_eq!(r.header("set-cookie"), None, "{from:?}");
+        assert!(!r.text().contains(&s.token), "{from:?}");
+        assert_eq!(s.session_rows(), 0, "{from:?}: a session was started");
+    }
+    for from in [[("Origin", ours.as_str())], [("Referer", referer.as_str())]] {
+        let r = s.call_from("POST", "/portal/sign-in", None, &form, &from);
+        assert_eq!(r.status, 303, "{from:?}: {}", r.text());
+        assert!(r.header("set-cookie").is_some(), "{from:?}");
+    }
+    assert_eq!(s.session_rows(), 2);
+}
+
+/// A sign-out posted from another origin is refused the same way and the
+/// session lives on; the portal's own sign-out ends it.
+#[test]
+fn a_sign_out_posted_from_another_origin_is_refused() {
+    let s = Service::start();
+    let cookie = s.sign_in();
+    let evil = [("Origin", "http://evil.example")];
+    let r = s.call_from("POST", "/portal/sign-out", Some(&cookie), "", &evil);
+    assert_eq!(r.status, 403, "{}", r.text());
+    assert_eq!(r.header("set-cookie"), None);
+    assert!(
+        s.signed_in(&cookie),
+        "a cross-origin sign-out ended the session"
+    );
+    let r = s.call("POST", "/portal/sign-out", Some(&cookie), "");
+    assert_eq!(r.status, 303);
+    assert!(!s.signed_in(&cookie));
 }

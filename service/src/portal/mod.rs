@@ -4,6 +4,7 @@
 //! `Content-Security-Policy`.
 
 pub mod layout;
+pub mod origin;
 pub mod pages;
 
 use axum::Form;
@@ -11,7 +12,7 @@ use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, SET_COOKIE};
-use axum::http::{HeaderValue, StatusCode, Uri};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -59,7 +60,11 @@ async fn security_headers(request: Request, next: Next) -> Response {
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
     );
-    headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    // `same-origin`: no other site learns a portal URL, and the portal's
+    // own form POSTs carry their `Origin` (with `no-referrer` a browser
+    // sends `Origin: null`, and the sign-in's CSRF check, `origin.rs`,
+    // could not tell them from another site's).
+    headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
@@ -125,10 +130,25 @@ fn signed_in(app: &SharedApp, tenant: &key_model::TenantId, next: &str) -> Respo
     response
 }
 
+/// The page for a form POST another site sent (see `origin.rs`), and its
+/// log line (the route, not the headers).
+fn cross_origin(app: &SharedApp, what: &str) -> Response {
+    app.log.line(&format!(
+        "portal: {what} refused: not from the portal's origin"
+    ));
+    problem_page(None, problem::CROSS_ORIGIN_FORM)
+}
+
 async fn sign_in(
     State(app): State<SharedApp>,
+    headers: HeaderMap,
     form: Result<Form<SignIn>, FormRejection>,
 ) -> Response {
+    // Checked before the token is even read: a cross-site sign-in starts
+    // no session, whichever token it carries.
+    if !origin::same_origin(&headers) {
+        return cross_origin(&app, "sign-in");
+    }
     let tenant = form
         .ok()
         // A failure to read the records is logged by `tenant_for_token`
@@ -142,6 +162,9 @@ async fn sign_in(
 
 async fn sign_out(State(app): State<SharedApp>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
+    if !origin::same_origin(&parts.headers) {
+        return cross_origin(&app, "sign-out");
+    }
     if let Some(cookie) = session_cookie(&parts) {
         app.end_session(cookie);
     }
