@@ -50,6 +50,7 @@ fn main() {
         .clone();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_io()
+        .enable_time()
         .build()
         .expect("runtime");
     runtime.block_on(async move {

@@ -44,8 +44,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     println!("demo tenant {tenant}: sign in with token {token}");
                 }
             }
+            // Time as well as I/O: the header read timeout runs on tokio's
+            // timer.
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_io()
+                .enable_time()
                 .build()
                 .map_err(|e| e.to_string())?;
             runtime
