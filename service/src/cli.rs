@@ -12,7 +12,7 @@ pub const USAGE: &str = "\
 usage:
   key-model-service serve --listen ADDR --data-dir DIR [--database URL] [--demo]
   key-model-service operator --data-dir DIR [--database URL] COMMAND
-  key-model-service evidence OUT_DIR
+  key-model-service evidence OUT_DIR     (a build with --features evidence)
 
   DIR holds the root key (root.key) and, without --database, the keys
   (keys.sqlite3) and the records (records.sqlite3). With --database

@@ -17,6 +17,7 @@
 use std::path::Path;
 
 use key_model::ring::{FileRootKey, PostgresKeyStore, SqliteKeyStore};
+#[cfg(feature = "evidence")]
 use key_model::testing::{CanaryKeys, ring_with_canary_keys};
 use key_model::{BackendError, KeyRing};
 
@@ -38,7 +39,9 @@ pub fn open_ring_on(dir: &Path, database: Option<&str>) -> Result<KeyRing, Backe
 }
 
 /// A key ring over the data directory's key store whose root key and every
-/// generated key are `canaries` (the evidence command and the tests).
+/// generated key are `canaries` (the evidence command and the tests; the
+/// `evidence` feature, so `serve`'s build has no canary ring).
+#[cfg(feature = "evidence")]
 pub fn canary_ring(dir: &Path, canaries: &CanaryKeys) -> Result<KeyRing, BackendError> {
     Ok(ring_with_canary_keys(
         SqliteKeyStore::open(dir.join("keys.sqlite3"))?,

@@ -15,7 +15,9 @@
 //! - [`server`]: binding, serving, graceful shutdown, and a handle that
 //!   runs a service on a background thread (tests, the evidence command).
 //! - [`keys`] and [`records`]: where keys and records are kept.
-//! - [`evidence`]: the walkthrough, the headless browser and the report.
+//! - `evidence` (the `evidence` feature, off by default: it brings
+//!   key-model's `testing` kit): the walkthrough, the headless browser and
+//!   the report.
 #![forbid(unsafe_code)]
 
 pub mod api;
@@ -24,6 +26,7 @@ pub mod auth;
 pub mod cli;
 pub mod demo;
 pub mod dto;
+#[cfg(feature = "evidence")]
 pub mod evidence;
 pub mod keys;
 pub mod log;

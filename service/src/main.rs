@@ -8,7 +8,7 @@ use key_model_service::app::App;
 use key_model_service::cli::{self, Cli};
 use key_model_service::log::Log;
 use key_model_service::records::Records;
-use key_model_service::{demo, evidence, keys, operator, server};
+use key_model_service::{demo, keys, operator, server};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -80,12 +80,20 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 println!("{line}");
             }
         }
+        #[cfg(feature = "evidence")]
         Cli::Evidence { out_dir } => {
-            let report = evidence::run(&out_dir)?;
+            let report = key_model_service::evidence::run(&out_dir)?;
             println!("{}", report.summary());
             if !report.passed() {
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        // A production build has no evidence kit: say how to get one.
+        #[cfg(not(feature = "evidence"))]
+        Cli::Evidence { .. } => {
+            return Err(
+                "this build has no evidence command: build it with `--features evidence`".into(),
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
