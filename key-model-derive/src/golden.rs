@@ -51,6 +51,13 @@ const CASES: &[(&str, Which, &str)] = &[
         Boundary(Kind::ApiDto),
         "struct KeyResponse { encryption_key_ref: KeyRef, enabled: bool }",
     ),
+    // A field type that calls a macro: the proof is a function, where a
+    // `Self` from the macro names no generated struct.
+    (
+        "api_dto_macro_field",
+        Boundary(Kind::ApiDto),
+        "struct Node { children: Vec<Self>, label: label_type!() }",
+    ),
     (
         "event_dto_struct",
         Boundary(Kind::EventDto),

@@ -8,13 +8,20 @@ use proc_macro2::{Group, Span, TokenStream, TokenTree};
 /// the call-site span they are declared with: at the span of a field's type
 /// from a `macro_rules!` body, the macro's hygiene would hide them.
 pub(crate) fn respan_except(tokens: TokenStream, span: Span, keep: &[&syn::Ident]) -> TokenStream {
+    // The names, made once: comparing two `Ident`s makes a string of each,
+    // through the compiler's bridge, at every comparison.
+    let keep: Vec<String> = keep.iter().map(ToString::to_string).collect();
+    respan_names(tokens, span, &keep)
+}
+
+fn respan_names(tokens: TokenStream, span: Span, keep: &[String]) -> TokenStream {
     tokens
         .into_iter()
         .map(|mut tt| {
             match &tt {
                 TokenTree::Group(group) => {
                     let mut inner =
-                        Group::new(group.delimiter(), respan_except(group.stream(), span, keep));
+                        Group::new(group.delimiter(), respan_names(group.stream(), span, keep));
                     inner.set_span(span);
                     tt = TokenTree::Group(inner);
                 }
@@ -22,7 +29,9 @@ pub(crate) fn respan_except(tokens: TokenStream, span: Span, keep: &[&syn::Ident
                 // hygiene), shown at `span`: the compiler may blame the
                 // binding itself (a mismatched argument), and it must then
                 // point at the user's tokens too.
-                TokenTree::Ident(ident) if keep.contains(&ident) => {
+                TokenTree::Ident(ident)
+                    if !keep.is_empty() && keep.contains(&ident.to_string()) =>
+                {
                     let moved = ident.span().located_at(span);
                     tt.set_span(moved);
                 }
