@@ -42,6 +42,27 @@ fn respan_names(tokens: TokenStream, span: Span, keep: &[String]) -> TokenStream
         .collect()
 }
 
+/// `ident` as [`respan_except`] moves an identifier it keeps, without
+/// making tokens to walk: shown at `span`, resolved where it was.
+pub(crate) fn kept(ident: &syn::Ident, span: Span) -> syn::Ident {
+    let mut moved = ident.clone();
+    moved.set_span(ident.span().located_at(span));
+    moved
+}
+
+/// `path` as [`respan`] makes it. The alias every generated path starts
+/// with is one identifier, moved without a walk over tokens.
+pub(crate) fn path_at(path: &syn::Path, span: Span) -> TokenStream {
+    match path.get_ident() {
+        Some(ident) => {
+            let mut moved = ident.clone();
+            moved.set_span(span);
+            TokenStream::from(TokenTree::Ident(moved))
+        }
+        None => respan(quote::ToTokens::to_token_stream(path), span),
+    }
+}
+
 /// `tokens`, every one at `span`.
 pub(crate) fn respan(tokens: TokenStream, span: Span) -> TokenStream {
     respan_except(tokens, span, &[])

@@ -13,7 +13,7 @@ use super::attr::{Redact, Rule};
 use super::bound::Bounds;
 use super::pattern;
 use crate::dummy;
-use crate::span::{impl_header, respan_except};
+use crate::span::{impl_header, kept, path_at, respan_except};
 use crate::symbol::{OPTION, PLAIN_TYPES, STR, VEC};
 
 pub(super) fn expand(input: &Input<'_>) -> TokenStream {
@@ -195,6 +195,42 @@ fn at_field(field: &Field<'_>, tokens: TokenStream) -> TokenStream {
     }
 }
 
+/// A written-as-is field's `serialize_field` call, made at the field
+/// type's span token by token as [`at_field`] would move them, rather than
+/// made and then walked: the walk crossed the compiler's bridge token by
+/// token, and was the largest cost of the derive (docs/performance.md).
+fn write_at_field(
+    krate: &syn::Path,
+    field: &Field<'_>,
+    trait_name: &str,
+    key: Option<&String>,
+) -> TokenStream {
+    let span = field.ty.span();
+    let binding = field.binding();
+    let serializer = syn::Ident::new("__serializer", proc_macro2::Span::call_site());
+    let state = syn::Ident::new("__state", proc_macro2::Span::call_site());
+    let krate = path_at(krate, span);
+    let ty = field.ty;
+    let value = if is_plain(ty) {
+        let binding = kept(&binding, span);
+        quote!(#binding)
+    } else {
+        let ty = respan_except(quote!(#ty), span, &[&binding, &serializer, &state]);
+        let binding = kept(&binding, span);
+        quote_spanned!(span=> &#krate::derive_support::serialize_unredacted::<#ty>(#binding))
+    };
+    let tr = syn::Ident::new(trait_name, span);
+    let state = kept(&state, span);
+    let key = key.map(|key| {
+        let mut key = proc_macro2::Literal::string(key);
+        key.set_span(span);
+        quote_spanned!(span=> #key,)
+    });
+    quote_spanned! {span=>
+        #krate::derive_support::serde::ser::#tr::serialize_field(&mut #state, #key #value)?;
+    }
+}
+
 /// `if path(field) { 0 } else { 1 }` for a field under
 /// `skip_serializing_if`, else `1`: serde's way of counting.
 fn len(krate: &syn::Path, body: &Body<'_>) -> TokenStream {
@@ -235,12 +271,13 @@ fn key(field: &Field<'_>, rule: Option<&Rule>) -> String {
     }
 }
 
-/// The `serialize_field` calls, each behind its `skip_serializing_if`.
+/// The `serialize_field` calls, each behind its `skip_serializing_if`;
+/// `tr` is `serde::ser::<trait_name>`.
 fn fields(
     krate: &syn::Path,
     body: &Body<'_>,
     rule: Option<&Rule>,
-    tr: &TokenStream,
+    (tr, trait_name): (&TokenStream, &str),
     keyed: bool,
     can_skip: bool,
 ) -> Vec<TokenStream> {
@@ -248,14 +285,17 @@ fn fields(
         .iter()
         .filter(|f| is_written(f))
         .map(|field| {
-            let value = value(krate, field);
             let key = key(field, rule);
-            let write = if keyed {
-                quote!(#tr::serialize_field(&mut __state, #key, #value)?;)
+            let write = if field.redact.is_none() {
+                write_at_field(krate, field, trait_name, keyed.then_some(&key))
             } else {
-                quote!(#tr::serialize_field(&mut __state, #value)?;)
+                let value = value(krate, field);
+                if keyed {
+                    quote!(#tr::serialize_field(&mut __state, #key, #value)?;)
+                } else {
+                    quote!(#tr::serialize_field(&mut __state, #value)?;)
+                }
             };
-            let write = at_field(field, write);
             match &field.serde.skip_if {
                 None => write,
                 Some(path) => {
@@ -298,7 +338,7 @@ fn struct_body(krate: &syn::Path, name: &str, body: &Body<'_>, rule: Option<&Rul
         }
         Style::Tuple => {
             let tr = quote!(#serde::ser::SerializeTupleStruct);
-            let fields = fields(krate, body, rule, &tr, false, false);
+            let fields = fields(krate, body, rule, (&tr, "SerializeTupleStruct"), false, false);
             compound(
                 &tr,
                 &quote!(#serde::Serializer::serialize_tuple_struct(__serializer, #name, #len)),
@@ -307,7 +347,7 @@ fn struct_body(krate: &syn::Path, name: &str, body: &Body<'_>, rule: Option<&Rul
         }
         Style::Named => {
             let tr = quote!(#serde::ser::SerializeStruct);
-            let fields = fields(krate, body, rule, &tr, true, true);
+            let fields = fields(krate, body, rule, (&tr, "SerializeStruct"), true, true);
             compound(
                 &tr,
                 &quote!(#serde::Serializer::serialize_struct(__serializer, #name, #len)),
@@ -341,7 +381,7 @@ fn variant_body(
         }
         Style::Tuple => {
             let tr = quote!(#serde::ser::SerializeTupleVariant);
-            let fields = fields(krate, body, rule, &tr, false, false);
+            let fields = fields(krate, body, rule, (&tr, "SerializeTupleVariant"), false, false);
             compound(
                 &tr,
                 &quote!(#serde::Serializer::serialize_tuple_variant(__serializer, #name, #index, #variant, #len)),
@@ -350,7 +390,7 @@ fn variant_body(
         }
         Style::Named => {
             let tr = quote!(#serde::ser::SerializeStructVariant);
-            let fields = fields(krate, body, rule, &tr, true, true);
+            let fields = fields(krate, body, rule, (&tr, "SerializeStructVariant"), true, true);
             compound(
                 &tr,
                 &quote!(#serde::Serializer::serialize_struct_variant(__serializer, #name, #index, #variant, #len)),
