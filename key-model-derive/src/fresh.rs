@@ -22,9 +22,10 @@ pub(crate) struct Fresh {
 }
 
 impl Fresh {
-    pub(crate) fn new(input: &syn::DeriveInput) -> Fresh {
+    /// The identifiers of `input`, the derive input's tokens.
+    pub(crate) fn new(input: &TokenStream) -> Fresh {
         let mut taken = BTreeSet::new();
-        collect(input.to_token_stream(), &mut taken);
+        collect(input.clone(), &mut taken);
         Fresh { taken }
     }
 
@@ -45,7 +46,11 @@ fn collect(tokens: TokenStream, taken: &mut BTreeSet<String>) {
         match tt {
             TokenTree::Ident(ident) => {
                 let name = ident.to_string();
-                taken.insert(name.strip_prefix("r#").unwrap_or(&name).to_owned());
+                let name = match name.strip_prefix("r#") {
+                    Some(name) => name.to_owned(),
+                    None => name,
+                };
+                taken.insert(name);
             }
             TokenTree::Group(group) => collect(group.stream(), taken),
             TokenTree::Punct(_) | TokenTree::Literal(_) => {}
@@ -91,7 +96,7 @@ mod tests {
                 b: r#Proof,
             }
         );
-        let mut fresh = Fresh::new(&input);
+        let mut fresh = Fresh::new(&quote::ToTokens::to_token_stream(&input));
         let span = proc_macro2::Span::call_site();
         assert_eq!(fresh.ident("SecretFreeField", span), "SecretFreeField__");
         assert_eq!(fresh.ident("SecretFreeField", span), "SecretFreeField___");

@@ -30,13 +30,18 @@ impl Which {
 
     fn expand(self, input: &syn::DeriveInput) -> proc_macro2::TokenStream {
         match self {
-            Which::Boundary(kind) => crate::boundary_tokens(input, kind),
-            Which::Redact(derive) => crate::redact_tokens(input, derive),
+            Which::Boundary(kind) => crate::boundary_tokens(input, &tokens(input), kind),
+            Which::Redact(derive) => crate::redact_tokens(input, &tokens(input), derive),
         }
     }
 }
 
 use Which::{Boundary, Redact};
+
+/// The input's tokens, as a compiler would pass them.
+fn tokens(input: &syn::DeriveInput) -> proc_macro2::TokenStream {
+    quote::ToTokens::to_token_stream(input)
+}
 
 /// `(file name, derive, input)`.
 const CASES: &[(&str, Which, &str)] = &[

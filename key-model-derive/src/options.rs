@@ -71,8 +71,8 @@ pub(crate) struct Also {
 
 impl Options {
     /// Parses every `#[key_model(...)]` among `attrs`, reporting each
-    /// mistake to `cx`.
-    pub(crate) fn from_syn(cx: &Ctxt, input: &syn::DeriveInput) -> Options {
+    /// mistake to `cx`; `tokens` is `input` as written, for `Fresh`.
+    pub(crate) fn from_syn(cx: &Ctxt, input: &syn::DeriveInput, tokens: &TokenStream) -> Options {
         let attrs = &input.attrs;
         let mut krate: Option<(syn::Path, Span)> = None;
         let mut also = Vec::new();
@@ -126,7 +126,7 @@ impl Options {
         }
         let (path, span) =
             krate.unwrap_or_else(|| (syn::parse_quote!(::key_model), Span::call_site()));
-        let mut fresh = Fresh::new(input);
+        let mut fresh = Fresh::new(tokens);
         let alias = fresh.ident("key_model_crate", Span::call_site());
         // The whole item at the literal: rustc reports the failed import
         // at the item when its tokens do not all come from one place.

@@ -338,7 +338,14 @@ fn struct_body(krate: &syn::Path, name: &str, body: &Body<'_>, rule: Option<&Rul
         }
         Style::Tuple => {
             let tr = quote!(#serde::ser::SerializeTupleStruct);
-            let fields = fields(krate, body, rule, (&tr, "SerializeTupleStruct"), false, false);
+            let fields = fields(
+                krate,
+                body,
+                rule,
+                (&tr, "SerializeTupleStruct"),
+                false,
+                false,
+            );
             compound(
                 &tr,
                 &quote!(#serde::Serializer::serialize_tuple_struct(__serializer, #name, #len)),
@@ -381,7 +388,14 @@ fn variant_body(
         }
         Style::Tuple => {
             let tr = quote!(#serde::ser::SerializeTupleVariant);
-            let fields = fields(krate, body, rule, (&tr, "SerializeTupleVariant"), false, false);
+            let fields = fields(
+                krate,
+                body,
+                rule,
+                (&tr, "SerializeTupleVariant"),
+                false,
+                false,
+            );
             compound(
                 &tr,
                 &quote!(#serde::Serializer::serialize_tuple_variant(__serializer, #name, #index, #variant, #len)),
@@ -390,7 +404,14 @@ fn variant_body(
         }
         Style::Named => {
             let tr = quote!(#serde::ser::SerializeStructVariant);
-            let fields = fields(krate, body, rule, (&tr, "SerializeStructVariant"), true, true);
+            let fields = fields(
+                krate,
+                body,
+                rule,
+                (&tr, "SerializeStructVariant"),
+                true,
+                true,
+            );
             compound(
                 &tr,
                 &quote!(#serde::Serializer::serialize_struct_variant(__serializer, #name, #index, #variant, #len)),
