@@ -32,14 +32,56 @@ const BASES: &[&str] = &[
 #[derive(Clone)]
 pub(crate) struct Fresh {
     taken: BTreeSet<String>,
+    /// What else the walk saw.
+    pub(crate) seen: Seen,
+}
+
+/// Which of the tokens a field type's own walk looks for appear anywhere
+/// in the input: where none does, no field's type needs that walk
+/// (`fresh::has_placeholder`, the boundary proof's `Marks`), one of the
+/// derives' costlier steps per field (docs/performance.md).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Seen {
+    /// `_`, as an identifier or a punctuation mark.
+    pub(crate) underscore: bool,
+    /// `Self`.
+    pub(crate) self_ty: bool,
+    /// `!`.
+    pub(crate) bang: bool,
 }
 
 impl Fresh {
     /// The identifiers of `input`, the derive input's tokens.
     pub(crate) fn new(input: &TokenStream) -> Fresh {
-        let mut taken = BTreeSet::new();
-        collect(input.clone(), &mut taken);
-        Fresh { taken }
+        let mut fresh = Fresh {
+            taken: BTreeSet::new(),
+            seen: Seen::default(),
+        };
+        fresh.collect(input.clone());
+        fresh
+    }
+
+    fn collect(&mut self, tokens: TokenStream) {
+        for tt in tokens {
+            match tt {
+                TokenTree::Ident(ident) => {
+                    let name = ident.to_string();
+                    self.seen.underscore |= name == "_";
+                    self.seen.self_ty |= name == "Self";
+                    let name = name.strip_prefix("r#").unwrap_or(&name);
+                    if BASES.contains(&name.trim_end_matches('_')) {
+                        self.taken.insert(name.to_owned());
+                    }
+                }
+                TokenTree::Group(group) => self.collect(group.stream()),
+                TokenTree::Punct(punct) => {
+                    let c = punct.as_char();
+                    self.seen.underscore |= c == '_';
+                    self.seen.bang |= c == '!';
+                }
+                TokenTree::Literal(_) => {}
+            }
+        }
     }
 
     /// `base`, or `base_`, `base__`, ...: the first that the input does not
@@ -53,22 +95,6 @@ impl Fresh {
         }
         self.taken.insert(name.clone());
         syn::Ident::new(&name, span)
-    }
-}
-
-fn collect(tokens: TokenStream, taken: &mut BTreeSet<String>) {
-    for tt in tokens {
-        match tt {
-            TokenTree::Ident(ident) => {
-                let name = ident.to_string();
-                let name = name.strip_prefix("r#").unwrap_or(&name);
-                if BASES.contains(&name.trim_end_matches('_')) {
-                    taken.insert(name.to_owned());
-                }
-            }
-            TokenTree::Group(group) => collect(group.stream(), taken),
-            TokenTree::Punct(_) | TokenTree::Literal(_) => {}
-        }
     }
 }
 

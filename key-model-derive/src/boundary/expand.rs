@@ -17,6 +17,7 @@ pub(crate) fn impls(input: &Input<'_>, kind: Kind, also: &[Kind], krate: &Krate)
     let import = &krate.import;
     let full = &krate.full;
     let mut fresh = krate.fresh.clone();
+    let seen = fresh.seen;
     let krate = &krate.path;
     let ident = &input.original.ident;
     let generics = with_bounds(&input.original.generics, krate);
@@ -61,7 +62,12 @@ pub(crate) fn impls(input: &Input<'_>, kind: Kind, also: &[Kind], krate: &Krate)
             // were most of the derive's time per field (docs/performance.md).
             let tokens = ty.to_token_stream();
             let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
-            let marks = Marks::of(trees.iter().cloned());
+            let marks = if seen.underscore || seen.self_ty || seen.bang {
+                Marks::of(trees.iter().cloned())
+            } else {
+                // None of what the walk looks for is in the input.
+                Marks::default()
+            };
             // A field whose type has `_` is already an error at the field.
             if marks.placeholder {
                 return None;

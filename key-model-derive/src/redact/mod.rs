@@ -64,7 +64,8 @@ pub(crate) fn expand(
     let cx = Ctxt::new();
     let options = Options::from_syn(&cx, input, tokens);
     crate::boundary::also_names(&cx, &options);
-    if has_placeholder_field(input) {
+    // Without a `_` anywhere in the input no field's type has one.
+    if options.krate.fresh.seen.underscore && has_placeholder_field(input) {
         // The compiler refused `_` at the field (E0121); an impl built
         // from it would add only follow-up errors, the stub none.
         return match cx.check() {
