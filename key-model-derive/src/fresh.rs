@@ -148,6 +148,39 @@ mod tests {
         assert_eq!(fresh.ident("secret_free_proof", span), "secret_free_proof");
     }
 
+    /// What the walk notes decides whether a field's type is walked at
+    /// all: a `_`, `Self` or `!` anywhere must be seen.
+    #[test]
+    fn seen() {
+        let seen =
+            |input: syn::DeriveInput| Fresh::new(&quote::ToTokens::to_token_stream(&input)).seen;
+        let plain = seen(syn::parse_quote!(
+            struct S {
+                a: Vec<u8>,
+                b: [u8; 4],
+            }
+        ));
+        assert!(!plain.underscore && !plain.self_ty && !plain.bang);
+        let nested = seen(syn::parse_quote!(
+            struct S {
+                a: (Vec<_>, u8),
+            }
+        ));
+        assert!(nested.underscore && !nested.self_ty && !nested.bang);
+        let placeholder = seen(syn::parse_quote!(
+            struct S {
+                a: _,
+            }
+        ));
+        assert!(placeholder.underscore);
+        let macro_self = seen(syn::parse_quote!(
+            struct S {
+                a: Vec<m!(Self)>,
+            }
+        ));
+        assert!(!macro_self.underscore && macro_self.self_ty && macro_self.bang);
+    }
+
     #[test]
     fn placeholders() {
         assert!(has_placeholder(&syn::parse_quote!(_)));

@@ -160,9 +160,12 @@ fn is_plain(ty: &syn::Type) -> bool {
         syn::Type::Reference(r) => is_plain(&r.elem),
         syn::Type::Path(path) if path.qself.is_none() && path.path.segments.len() == 1 => {
             let segment = &path.path.segments[0];
-            let name = &segment.ident;
+            // One string: comparing an `Ident` to a `str` makes one each
+            // time, through the compiler's bridge.
+            let name = segment.ident.to_string();
+            let name = name.as_str();
             match &segment.arguments {
-                syn::PathArguments::None => name == STR || PLAIN_TYPES.iter().any(|p| name == p),
+                syn::PathArguments::None => name == STR || PLAIN_TYPES.contains(&name),
                 syn::PathArguments::AngleBracketed(args) if name == OPTION || name == VEC => {
                     matches!(
                         args.args.first(),
