@@ -63,6 +63,29 @@ pub(crate) fn path_at(path: &syn::Path, span: Span) -> TokenStream {
     }
 }
 
+/// `ty.span()` (syn's `Spanned`: the first token's span, joined to the
+/// last's where the compiler can), read off the syntax tree for a path
+/// type rather than by printing the type into tokens to walk them, which
+/// cost the redacting derives a walk per field (docs/performance.md).
+pub(crate) fn type_span(ty: &syn::Type) -> Span {
+    if let syn::Type::Path(path) = ty
+        && path.qself.is_none()
+        && let (Some(first), Some(last)) = (path.path.segments.first(), path.path.segments.last())
+    {
+        let start = path
+            .path
+            .leading_colon
+            .map_or_else(|| first.ident.span(), |colon| colon.spans[0]);
+        let end = match &last.arguments {
+            syn::PathArguments::None => last.ident.span(),
+            syn::PathArguments::AngleBracketed(args) => args.gt_token.span,
+            syn::PathArguments::Parenthesized(_) => return syn::spanned::Spanned::span(ty),
+        };
+        return start.join(end).unwrap_or(start);
+    }
+    syn::spanned::Spanned::span(ty)
+}
+
 /// `tokens`, every one at `span`.
 pub(crate) fn respan(tokens: TokenStream, span: Span) -> TokenStream {
     respan_except(tokens, span, &[])

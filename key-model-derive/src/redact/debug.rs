@@ -13,7 +13,7 @@ use super::attr::Redact;
 use super::bound::Bounds;
 use super::pattern;
 use crate::dummy;
-use crate::span::{impl_header, kept, path_at, respan_except};
+use crate::span::{impl_header, kept, path_at, respan_except, type_span};
 
 pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     let krate = &input.krate;
@@ -100,7 +100,7 @@ fn write_body(krate: &syn::Path, name: &str, body: &Body<'_>, unsized_tail: bool
             // Made at the type's span, each token as `respan_except` would
             // move it, rather than made and then walked: the walk crossed
             // the compiler's bridge token by token (docs/performance.md).
-            let span = ty.span();
+            let span = type_span(ty);
             let krate = path_at(krate, span);
             let ty = respan_except(quote!(#ty), span, &[&binding]);
             let binding = kept(&binding, span);

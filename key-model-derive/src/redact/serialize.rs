@@ -13,7 +13,7 @@ use super::attr::{Redact, Rule};
 use super::bound::Bounds;
 use super::pattern;
 use crate::dummy;
-use crate::span::{impl_header, kept, path_at, respan_except};
+use crate::span::{impl_header, kept, path_at, respan_except, type_span};
 use crate::symbol::{OPTION, PLAIN_TYPES, STR, VEC};
 
 pub(super) fn expand(input: &Input<'_>) -> TokenStream {
@@ -192,7 +192,11 @@ fn at_field(field: &Field<'_>, tokens: TokenStream) -> TokenStream {
         let binding = field.binding();
         let serializer = syn::Ident::new("__serializer", proc_macro2::Span::call_site());
         let state = syn::Ident::new("__state", proc_macro2::Span::call_site());
-        respan_except(tokens, field.ty.span(), &[&binding, &serializer, &state])
+        respan_except(
+            tokens,
+            type_span(field.ty),
+            &[&binding, &serializer, &state],
+        )
     } else {
         tokens
     }
@@ -208,7 +212,7 @@ fn write_at_field(
     trait_name: &str,
     key: Option<&String>,
 ) -> TokenStream {
-    let span = field.ty.span();
+    let span = type_span(field.ty);
     let binding = field.binding();
     let serializer = syn::Ident::new("__serializer", proc_macro2::Span::call_site());
     let state = syn::Ident::new("__state", proc_macro2::Span::call_site());
