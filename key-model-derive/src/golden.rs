@@ -119,6 +119,13 @@ const CASES: &[(&str, Which, &str)] = &[
         Redact(Derive::Serialize),
         NAMED_STRUCT,
     ),
+    // The length passed to serde: the fields always written as one
+    // literal, plus one term per field under `skip_serializing_if`.
+    (
+        "redacted_serialize_skip_if",
+        Redact(Derive::Serialize),
+        "struct Page { total: u64, #[serde(skip_serializing_if = \"Option::is_none\")] next: Option<String>, #[redact] key: KeyMaterial }",
+    ),
     ("redacted_debug_tuple", Redact(Derive::Debug), TUPLE_STRUCT),
     (
         "redacted_display_tuple",

@@ -238,21 +238,20 @@ fn write_at_field(
     }
 }
 
-/// `if path(field) { 0 } else { 1 }` for a field under
-/// `skip_serializing_if`, else `1`: serde's way of counting.
+/// The number of fields written: the count of those always written, as
+/// one literal, plus `if path(field) { 0 } else { 1 }` for each under
+/// `skip_serializing_if`. (A `+ 1` per field, serde's way, was tokens for
+/// the derive to make and for rustc to parse and check, to the same sum.)
 fn len(krate: &syn::Path, body: &Body<'_>) -> TokenStream {
-    let terms =
-        body.fields
-            .iter()
-            .filter(|f| is_written(f))
-            .map(|field| match &field.serde.skip_if {
-                None => quote!(1),
-                Some(path) => {
-                    let call = skip_if(krate, path, field);
-                    quote!(if #call { 0 } else { 1 })
-                }
-            });
-    quote!(0 #(+ #terms)*)
+    let written: Vec<&Field<'_>> = body.fields.iter().filter(|f| is_written(f)).collect();
+    let always = written.iter().filter(|f| f.serde.skip_if.is_none()).count();
+    let always = proc_macro2::Literal::usize_unsuffixed(always);
+    let terms = written.iter().filter_map(|field| {
+        let path = field.serde.skip_if.as_ref()?;
+        let call = skip_if(krate, path, field);
+        Some(quote!(if #call { 0 } else { 1 }))
+    });
+    quote!(#always #(+ #terms)*)
 }
 
 /// `path(field)`, every token but the binding at `path` (the string
