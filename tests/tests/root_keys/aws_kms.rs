@@ -9,7 +9,7 @@ use key_model::{BackendErrorKind, Error, KeyRing};
 use serde_json::json;
 
 use crate::servers::localstack::{LocalStack, secret_canary};
-use crate::{name, scope, shared_store, swap_wrapped};
+use crate::{name, rechecked_ring, refusal_within_recheck, scope, shared_store, swap_wrapped};
 
 fn backend_kind<T: std::fmt::Debug>(result: Result<T, Error>) -> BackendErrorKind {
     match result {
@@ -266,5 +266,31 @@ fn no_secret_or_key_material_in_any_error_or_debug() {
             BackendErrorKind::Refused,
             BackendErrorKind::Unavailable
         ]
+    );
+}
+
+/// With the root re-check on, `DisableKey` is honoured within the interval
+/// by a ring that has the key cached; `EnableKey` brings service back.
+#[test]
+fn with_the_root_recheck_a_provider_disable_is_honoured_within_the_interval() {
+    let kms = LocalStack::shared();
+    let store = shared_store();
+    let (root, key_id) = kms.root_key();
+    let orders = name("acme", "orders");
+    let (ring, sealed) = rechecked_ring(&store, root, &orders);
+
+    kms.admin("DisableKey", &json!({"KeyId": key_id}));
+    let seen = refusal_within_recheck(&ring, &sealed, std::time::Instant::now());
+    println!(
+        "aws kms: DisableKey honoured after {seen:?} (re-check every {:?})",
+        crate::RECHECK
+    );
+
+    kms.admin("EnableKey", &json!({"KeyId": key_id}));
+    assert_eq!(
+        ring.decrypt(&scope("acme"), &sealed, b"")
+            .unwrap()
+            .as_bytes(),
+        b"row"
     );
 }

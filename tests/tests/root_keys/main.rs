@@ -54,3 +54,61 @@ pub(crate) fn swap_wrapped(store: &dyn KeyStore, name: &KeyName, a: usize, b: us
     let swapped: StoredKey = serde_json::from_value(json).expect("record deserializes");
     store.save(&swapped, Some(revision)).expect("store saves");
 }
+
+/// The root re-check interval of the provider-disable tests.
+pub(crate) const RECHECK: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// A ring over `store` and `root` with the root re-check every [`RECHECK`]
+/// and the background refresher on, that has made `sealed` under `name`
+/// and used it for two intervals (so the provider has re-checked it while
+/// enabled).
+pub(crate) fn rechecked_ring(
+    store: &Arc<MemoryKeyStore>,
+    root: impl key_model::ring::RootKey + 'static,
+    name: &KeyName,
+) -> (Arc<key_model::KeyRing>, key_model::Envelope) {
+    let ring =
+        Arc::new(key_model::KeyRing::new(Arc::clone(store), root).with_root_recheck(RECHECK));
+    let _refresher = ring.refresh_in_background().expect("the refresher starts");
+    let acme = scope("acme");
+    ring.create_key(&acme, name).expect("the provider wraps");
+    let sealed = ring.encrypt(&acme, name, b"row", b"").expect("encrypt");
+    let start = std::time::Instant::now();
+    while start.elapsed() < 2 * RECHECK {
+        ring.decrypt(&acme, &sealed, b"")
+            .expect("the provider still serves the key");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    (ring, sealed)
+}
+
+/// Decrypts `sealed` in a loop from the moment the provider disabled its
+/// key until the ring refuses it with the provider's refusal, asserts that
+/// came within the re-check interval (plus one provider call on a loaded
+/// machine), and returns how long it took.
+pub(crate) fn refusal_within_recheck(
+    ring: &key_model::KeyRing,
+    sealed: &key_model::Envelope,
+    disabled: std::time::Instant,
+) -> std::time::Duration {
+    let acme = scope("acme");
+    let limit = RECHECK + std::time::Duration::from_millis(500);
+    loop {
+        match ring.decrypt(&acme, sealed, b"") {
+            Ok(_) => {}
+            Err(key_model::Error::Backend(e))
+                if e.kind() == key_model::BackendErrorKind::Refused =>
+            {
+                let seen = disabled.elapsed();
+                assert!(seen < limit, "refused after {seen:?}, beyond {limit:?}");
+                return seen;
+            }
+            Err(other) => panic!("expected the provider's refusal, got {other:?}"),
+        }
+        assert!(
+            disabled.elapsed() < limit,
+            "cached material still usable {limit:?} after the provider disabled its key"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}

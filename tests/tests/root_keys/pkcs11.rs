@@ -7,7 +7,7 @@ use key_model::testing::{CanaryKeys, assert_no_leak, ring_with_canary_keys, root
 use key_model::{BackendErrorKind, Error, KeyRing};
 
 use crate::servers::softhsm::{MODULE, Token, pin_canary};
-use crate::{name, scope, shared_store, swap_wrapped};
+use crate::{name, rechecked_ring, refusal_within_recheck, scope, shared_store, swap_wrapped};
 
 fn backend_kind<T: std::fmt::Debug>(result: Result<T, Error>) -> BackendErrorKind {
     match result {
@@ -236,4 +236,31 @@ fn no_pin_or_key_material_in_any_error_or_debug() {
     assert_eq!(backend_kind::<()>(Err(tampered)), BackendErrorKind::Unwrap);
     assert_eq!(backend_kind::<()>(Err(refused)), BackendErrorKind::Refused);
     assert_eq!(missing.kind(), BackendErrorKind::Refused);
+}
+
+/// With the root re-check on, a key made unusable in the HSM is honoured
+/// within the interval by a ring that has it cached; usable again, service
+/// comes back.
+#[test]
+fn with_the_root_recheck_a_provider_disable_is_honoured_within_the_interval() {
+    let token = Token::shared();
+    let store = shared_store();
+    let admin = Arc::new(token.root_key("recheck"));
+    let orders = name("acme", "orders");
+    let (ring, sealed) = rechecked_ring(&store, Arc::clone(&admin), &orders);
+
+    admin.set_usable(1, false).unwrap();
+    let seen = refusal_within_recheck(&ring, &sealed, std::time::Instant::now());
+    println!(
+        "pkcs11: unusable key honoured after {seen:?} (re-check every {:?})",
+        crate::RECHECK
+    );
+
+    admin.set_usable(1, true).unwrap();
+    assert_eq!(
+        ring.decrypt(&scope("acme"), &sealed, b"")
+            .unwrap()
+            .as_bytes(),
+        b"row"
+    );
 }

@@ -8,7 +8,7 @@ use key_model::{BackendErrorKind, Error, KeyRing};
 use serde_json::json;
 
 use crate::servers::openbao::{OpenBao, token_canary, token_hex};
-use crate::{name, scope, shared_store, swap_wrapped};
+use crate::{name, rechecked_ring, refusal_within_recheck, scope, shared_store, swap_wrapped};
 
 /// The backend error kind of `result`, or a panic naming what it was.
 fn backend_kind<T: std::fmt::Debug>(result: Result<T, Error>) -> BackendErrorKind {
@@ -307,8 +307,9 @@ fn no_token_or_key_material_in_any_error_or_debug() {
 /// the lifetime the ring asks the store for the key's revision, not the
 /// provider, and keeps (or, on a reload, reuses) the unwrapped material; a
 /// zero lifetime changes nothing. A new version cannot be made (it must be
-/// wrapped), and the primary cannot be disabled, so what ends it is a new
-/// ring: a restart of the process.
+/// wrapped), and the primary cannot be disabled, so what ends it without
+/// the root re-check is a new ring: a restart of the process. The next test
+/// shows the remedy.
 #[test]
 fn cached_material_outlives_a_provider_disable_until_the_store_says_otherwise() {
     let bao = OpenBao::shared();
@@ -348,5 +349,35 @@ fn cached_material_outlives_a_provider_disable_until_the_store_says_otherwise() 
         "POST",
         "transit/keys/cache-bound/soft-delete-restore",
         &json!({}),
+    );
+}
+
+/// The remedy for the bound above: with the root re-check on (and the
+/// refresher doing it off the hot path), a soft-delete at the provider is
+/// honoured within the interval, and a restore brings service back.
+#[test]
+fn with_the_root_recheck_a_provider_disable_is_honoured_within_the_interval() {
+    let bao = OpenBao::shared();
+    let store = shared_store();
+    let orders = name("acme", "orders");
+    let (ring, sealed) = rechecked_ring(&store, bao.root_key("recheck"), &orders);
+
+    bao.admin("DELETE", "transit/keys/recheck/soft-delete", &json!({}));
+    let seen = refusal_within_recheck(&ring, &sealed, std::time::Instant::now());
+    println!(
+        "transit: soft-delete honoured after {seen:?} (re-check every {:?})",
+        crate::RECHECK
+    );
+
+    bao.admin(
+        "POST",
+        "transit/keys/recheck/soft-delete-restore",
+        &json!({}),
+    );
+    assert_eq!(
+        ring.decrypt(&scope("acme"), &sealed, b"")
+            .unwrap()
+            .as_bytes(),
+        b"row"
     );
 }
