@@ -402,10 +402,10 @@ fn a_store_that_panics_does_not_end_the_refresher() {
 
 #[test]
 fn a_slow_store_blocks_the_caller_only_without_the_refresher() {
-    // A revision read of 5 ms (a database across a network), a 50 ms
-    // lifetime, ten lifetimes of use: without the refresher about one
-    // operation per lifetime waits the 5 ms; with it none calls the store.
-    let (delay, ttl) = (Duration::from_millis(5), Duration::from_millis(50));
+    // A revision read of 5 ms (a database across a network), five
+    // lifetimes of use: without the refresher about one operation per
+    // lifetime waits the 5 ms; with it none calls the store.
+    let (delay, ttl) = (Duration::from_millis(5), TTL);
     let mut report = Vec::new();
     for refresher_on in [false, true] {
         let store = Arc::new(ProbeStore::default());
@@ -419,7 +419,7 @@ fn a_slow_store_blocks_the_caller_only_without_the_refresher() {
         store.delay_us.store(5_000, Ordering::SeqCst);
         store.clear();
         let (start, mut slow, mut worst, mut ops) = (Instant::now(), 0, Duration::ZERO, 0);
-        while start.elapsed() < 10 * ttl {
+        while start.elapsed() < 5 * ttl {
             let op = Instant::now();
             ring.encrypt(&acme, &key, &[0; 4096], b"").unwrap();
             let took = op.elapsed();
@@ -432,8 +432,8 @@ fn a_slow_store_blocks_the_caller_only_without_the_refresher() {
         if refresher_on {
             assert_eq!(store.reads_from(me), 0, "the caller waited on the store");
         } else {
-            assert!(slow >= 5, "only {slow} operations waited on the store");
-            assert!(store.reads_from(me) >= 5);
+            assert!(slow >= 3, "only {slow} operations waited on the store");
+            assert!(store.reads_from(me) >= 3);
         }
         report.push(format!(
             "refresher {}: {ops} encrypts of 4 KiB, {slow} took >= {delay:?}, slowest {worst:?}",
