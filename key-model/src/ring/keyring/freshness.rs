@@ -12,6 +12,12 @@
 //! held across a store or root-key call (the cache lock is taken only to
 //! clone the entries' `Arc`s, then to swap one in). It ends when the ring
 //! is dropped: the ring's `Drop` wakes it and the upgrade fails.
+//!
+//! Why before expiry and not after: the refresh-after-write of general
+//! caches (Caffeine, moka, cache2k's refresh-ahead) keeps serving the old
+//! value while a reload runs. Here the old value may be a key disabled
+//! elsewhere, so an entry is renewed while it is still within its
+//! lifetime, and past it nothing is served until a check succeeds.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, PoisonError, Weak};
@@ -25,9 +31,10 @@ use crate::ring::cache::{Cache, KeyEntry};
 use crate::ring::keyring::KeyRing;
 use crate::ring::root::RingCall;
 
-/// The refresher's longest sleep: how long it may outlive its ring when
-/// the wake-up from `Drop` is missed (it never is, but a spurious early
-/// wake-up and a late one are both allowed by `park_timeout`).
+/// The refresher's longest sleep, whatever the lifetime: it bounds how
+/// late the thread notices that its ring is gone should the wake-up from
+/// `Drop` be lost (`park_timeout` also allows early wake-ups; both are
+/// harmless).
 const MAX_TICK: Duration = Duration::from_millis(100);
 
 /// Its shortest: a tiny lifetime must not make it spin.
