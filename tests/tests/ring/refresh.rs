@@ -11,7 +11,7 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::{self, JoinHandle, ThreadId};
 use std::time::{Duration, Instant};
 
-use key_model::ring::{KeyStore, MemoryKeyStore, MemoryRootKey, Revision, StoredKey};
+use key_model::ring::{KeyStore, MemoryKeyStore, MemoryRootKey, Revision, StoreCall, StoredKey};
 use key_model::{BackendError, BackendErrorKind, Error, KeyName, KeyRing, StateKind, TenantId};
 
 use crate::support::{name, scope};
@@ -86,12 +86,16 @@ impl ProbeStore {
 }
 
 impl KeyStore for ProbeStore {
-    fn load(&self, name: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError> {
+    fn load(
+        &self,
+        call: &StoreCall,
+        name: &KeyName,
+    ) -> Result<Option<(StoredKey, Revision)>, BackendError> {
         self.enter()?;
-        self.inner.load(name)
+        self.inner.load(call, name)
     }
 
-    fn revision(&self, name: &KeyName) -> Result<Option<Revision>, BackendError> {
+    fn revision(&self, call: &StoreCall, name: &KeyName) -> Result<Option<Revision>, BackendError> {
         self.enter()?;
         let me = thread::current().id();
         let panic_here = self
@@ -121,22 +125,27 @@ impl KeyStore for ProbeStore {
         if delay > 0 {
             thread::sleep(Duration::from_micros(delay as u64));
         }
-        self.inner.revision(name)
+        self.inner.revision(call, name)
     }
 
-    fn list(&self, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
+    fn list(&self, call: &StoreCall, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
         self.enter()?;
-        self.inner.list(tenant)
+        self.inner.list(call, tenant)
     }
 
-    fn save(&self, key: &StoredKey, expected: Option<Revision>) -> Result<Revision, BackendError> {
+    fn save(
+        &self,
+        call: &StoreCall,
+        key: &StoredKey,
+        expected: Option<Revision>,
+    ) -> Result<Revision, BackendError> {
         if self.down.load(Ordering::SeqCst) {
             return Err(BackendError::new(
                 BackendErrorKind::Unavailable,
                 "the test store is down",
             ));
         }
-        self.inner.save(key, expected)
+        self.inner.save(call, key, expected)
     }
 }
 
