@@ -30,8 +30,9 @@ pub(crate) struct KeyEntry {
     pub(crate) revision: Revision,
     pub(crate) material: Vec<Option<Arc<KeyMaterial>>>,
     /// When the store last confirmed `revision`, in nanoseconds since the
-    /// cache's epoch. The one mutable part: a revision check that finds the
-    /// key unchanged moves it forward instead of rebuilding the entry.
+    /// cache's epoch. Mutable, as the two fields below: a revision check
+    /// that finds the key unchanged moves it forward instead of rebuilding
+    /// the entry.
     checked: AtomicU64,
     /// When the root key last unwrapped this entry's material (or, for
     /// material reused from an older entry, when it did for that one): the
