@@ -406,6 +406,17 @@ impl KeyRing {
                     .remove(name.tenant(), name.purpose(), entry.revision);
                 Ok(None)
             }
+            Some(revision) if revision < entry.revision => {
+                // A store never answers less than a revision it gave,
+                // unless its counters went back (restored from a
+                // backup, rebuilt). What it holds is what every other
+                // ring reads: load that, from scratch, rather than keep
+                // the cached record (the cache keeps the higher
+                // revision) and ignore every change made since.
+                self.cache
+                    .remove(name.tenant(), name.purpose(), entry.revision);
+                self.load(name, None)
+            }
             Some(_) => self.load(name, Some(&entry)),
         }
     }
