@@ -443,7 +443,8 @@ fn bad_input_gets_a_problem_never_a_5xx_nor_an_echo() {
 #[test]
 fn portal_paths_not_utf8_get_the_error_page() {
     let f = start();
-    let session = f.service.app().start_session("acme".parse().unwrap());
+    let tenant: key_model::TenantId = "acme".parse().unwrap();
+    let session = f.service.app().start_session(&tenant).unwrap();
     let cookie = format!("{}={session}", key_model_service::auth::SESSION_COOKIE);
     for (path, status) in [
         ("/portal/sessions/%FF", 400),
