@@ -4,16 +4,21 @@
 # (`ApiJson`, key-model's API sink) against a bench-only twin route that
 # sends the same record with plain serde_json (both behind the same token
 # check and record lookup), in alternating rounds of one run; then uploads of a
-# 4 KiB recording (encrypted under the tenant's key, stored, audited).
-# Needs wrk (apt-get install -y wrk). Bounded: ROUNDS x 2 runs of
-# SECONDS_PER_RUN seconds, plus one upload run.
+# 4 KiB recording (encrypted under the tenant's key, stored, audited), set
+# beside the raw AEAD's throughput on the same 4 KiB payload (XChaCha20-
+# Poly1305 seals in a loop, `load_twin raw-aead`, on one thread and on as
+# many as the machine has cores). Prints the date and the load average
+# before and after, since a shared machine's figures mean nothing without.
+# Needs wrk (bash scripts/install-test-deps.sh wrk). Bounded: ROUNDS x 2 runs of
+# SECONDS_PER_RUN seconds, one upload run and two raw AEAD runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 ROUNDS=${ROUNDS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is missing: bash scripts/install-test-deps.sh wrk (apt-get install -y wrk)" >&2; exit 1; }
 cargo build --locked --release -q -p key-model-service --example load_twin
+echo "start $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 
 out=$(mktemp)
 target/release/examples/load_twin >"$out" &
@@ -28,7 +33,7 @@ run() { # name url [wrk args...]
     local name=$1 url=$2
     shift 2
     wrk -t1 -c8 -d"${SECONDS_PER_RUN}s" --latency "$@" "$url" \
-        | awk -v n="$name" '/Requests\/sec/ {rps=$2} / 99%/ {p99=$2} END {printf "%-22s rps=%s p99=%s\n", n, rps, p99}'
+        | awk -v n="$name" '/Requests\/sec/ {rps=$2} / 99%/ {p99=$2} / [0-9]+ requests in/ {n_req=$1} /Non-2xx/ {bad=$NF} END {printf "%-22s rps=%s p99=%s requests=%s non2xx=%s\n", n, rps, p99, n_req, bad+0}'
 }
 
 for round in $(seq "$ROUNDS"); do
@@ -44,3 +49,9 @@ wrk.headers["Authorization"] = "Bearer $token"
 local f = io.open("$out.body", "rb"); wrk.body = f:read("*a"); f:close()
 LUA
 run "upload 4 KiB" "http://$addr/api/ssh-sessions" -s "$out.lua"
+
+# The raw AEAD on the same payload, once the server is idle (it stays up,
+# idle, so both share the machine as the upload run did).
+target/release/examples/load_twin raw-aead "$SECONDS_PER_RUN" 1
+target/release/examples/load_twin raw-aead "$SECONDS_PER_RUN" "$(nproc)"
+echo "end $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
