@@ -1,5 +1,5 @@
 //! The portal and `/api/docs` in a real browser (Debian's Chromium,
-//! headless, over the DevTools protocol): the VN-12 walkthrough passes
+//! headless, over the `DevTools` protocol): the VN-12 walkthrough passes
 //! with every key a canary and zero leaks, a deliberately leaking page is
 //! caught in the service's response, in what the browser received and in
 //! the DOM, and a page longer than the viewport is screenshot whole.

@@ -1,4 +1,4 @@
-//! One DevTools protocol connection: JSON commands and their results over
+//! One `DevTools` protocol connection: JSON commands and their results over
 //! a blocking WebSocket to Chromium on loopback, and the events that
 //! arrive in between, handed to the network capture and counted as page
 //! loads as they come (no event is queued and forgotten).
@@ -57,7 +57,7 @@ impl Cdp {
 
     /// Sends `method` to the page session (the browser before one is
     /// attached) and waits for its result; an error result is an error.
-    pub(super) fn call(&mut self, method: &str, params: Value) -> io::Result<Value> {
+    pub(super) fn call(&mut self, method: &str, params: &Value) -> io::Result<Value> {
         self.next_id += 1;
         let id = self.next_id;
         let mut message = json!({ "id": id, "method": method, "params": params });

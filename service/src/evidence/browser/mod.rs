@@ -1,4 +1,4 @@
-//! Debian's Chromium, headless, driven over the DevTools protocol: one
+//! Debian's Chromium, headless, driven over the `DevTools` protocol: one
 //! browser process per walkthrough with a throwaway profile, one page in
 //! it. It opens a page and waits for it to load and go quiet, clicks and
 //! reads the DOM through `Runtime.evaluate`, takes true full-page
@@ -6,7 +6,7 @@
 //! line, headers and body) for the leak scan. `scripts/install-test-deps.sh`
 //! installs Chromium.
 //!
-//! Chromium listens for DevTools on 127.0.0.1 only, on a port it picks
+//! Chromium listens for `DevTools` on 127.0.0.1 only, on a port it picks
 //! (`--remote-debugging-port=0`, read back from `DevToolsActivePort` in the
 //! profile), and cannot reach any other address: every host name resolves
 //! to nothing and every other connection goes to a dead local proxy.
@@ -122,10 +122,10 @@ impl Browser {
     fn attach(&mut self) -> io::Result<()> {
         let target = self
             .cdp
-            .call("Target.createTarget", json!({ "url": "about:blank" }))?;
+            .call("Target.createTarget", &json!({ "url": "about:blank" }))?;
         let session = self.cdp.call(
             "Target.attachToTarget",
-            json!({ "targetId": target["targetId"], "flatten": true }),
+            &json!({ "targetId": target["targetId"], "flatten": true }),
         )?;
         self.cdp.session = Some(
             session["sessionId"]
@@ -133,16 +133,16 @@ impl Browser {
                 .ok_or_else(|| io::Error::other("no DevTools session"))?
                 .to_owned(),
         );
-        self.cdp.call("Page.enable", json!({}))?;
+        self.cdp.call("Page.enable", &json!({}))?;
         // Buffers big enough to keep every body of a page (Swagger UI's
         // bundle is the largest, about 1.5 MB) until it is read.
         self.cdp.call(
             "Network.enable",
-            json!({ "maxTotalBufferSize": 256 << 20, "maxResourceBufferSize": 64 << 20 }),
+            &json!({ "maxTotalBufferSize": 256 << 20, "maxResourceBufferSize": 64 << 20 }),
         )?;
         self.cdp.call(
             "Emulation.setDeviceMetricsOverride",
-            json!({ "width": VIEWPORT.0, "height": VIEWPORT.1, "deviceScaleFactor": 1, "mobile": false }),
+            &json!({ "width": VIEWPORT.0, "height": VIEWPORT.1, "deviceScaleFactor": 1, "mobile": false }),
         )?;
         Ok(())
     }
@@ -151,7 +151,7 @@ impl Browser {
     /// network to be quiet (a page's scripts may fetch more after load).
     pub fn open(&mut self, url: &str) -> io::Result<()> {
         let loads = self.cdp.loads;
-        let navigation = self.cdp.call("Page.navigate", json!({ "url": url }))?;
+        let navigation = self.cdp.call("Page.navigate", &json!({ "url": url }))?;
         if let Some(error) = navigation["errorText"].as_str() {
             return Err(io::Error::other(format!("navigation failed: {error}")));
         }
@@ -187,7 +187,7 @@ impl Browser {
     pub fn evaluate(&mut self, expression: &str) -> io::Result<Value> {
         let result = self.cdp.call(
             "Runtime.evaluate",
-            json!({ "expression": expression, "returnByValue": true }),
+            &json!({ "expression": expression, "returnByValue": true }),
         )?;
         if let Some(exception) = result.get("exceptionDetails") {
             return Err(io::Error::other(format!(
@@ -245,7 +245,7 @@ impl Browser {
     /// A screenshot of the whole page (its content size, however long, up
     /// to [`MAX_SCREENSHOT_HEIGHT`]) into `file`; its width and height.
     pub fn screenshot(&mut self, file: &Path) -> io::Result<(u32, u32)> {
-        let metrics = self.cdp.call("Page.getLayoutMetrics", json!({}))?;
+        let metrics = self.cdp.call("Page.getLayoutMetrics", &json!({}))?;
         let size = if metrics["cssContentSize"].is_object() {
             &metrics["cssContentSize"]
         } else {
@@ -255,7 +255,7 @@ impl Browser {
         let height = css_pixels(&size["height"]).clamp(1, MAX_SCREENSHOT_HEIGHT);
         let shot = self.cdp.call(
             "Page.captureScreenshot",
-            json!({
+            &json!({
                 "format": "png",
                 "captureBeyondViewport": true,
                 "clip": { "x": 0, "y": 0, "width": width, "height": height, "scale": 1 },
@@ -278,7 +278,7 @@ impl Browser {
         for (id, request) in std::mem::take(&mut self.cdp.network.finished) {
             let body = self
                 .cdp
-                .call("Network.getResponseBody", json!({ "requestId": id }));
+                .call("Network.getResponseBody", &json!({ "requestId": id }));
             out.push(match body {
                 Ok(body) => {
                     let text = body["body"].as_str().unwrap_or_default();
@@ -315,7 +315,7 @@ impl Drop for Browser {
     }
 }
 
-/// Waits for Chromium to write the DevTools port and browser path into
+/// Waits for Chromium to write the `DevTools` port and browser path into
 /// `DevToolsActivePort`: the address to connect to and the path.
 fn wait_for_endpoint(child: &mut Child, port_file: &Path) -> io::Result<(SocketAddr, String)> {
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -346,7 +346,7 @@ fn wait_for_endpoint(child: &mut Child, port_file: &Path) -> io::Result<(SocketA
     }
 }
 
-/// A CSS length from DevTools, rounded up to whole pixels.
+/// A CSS length from `DevTools`, rounded up to whole pixels.
 fn css_pixels(value: &Value) -> u32 {
     let v = value.as_f64().unwrap_or(0.0).ceil();
     if v.is_finite() && v > 0.0 {

@@ -1,4 +1,4 @@
-//! The page's network traffic as the DevTools `Network` domain reports
+//! The page's network traffic as the `DevTools` `Network` domain reports
 //! it: every request's address, and every response's status line and
 //! headers, kept until the browser reads its body, so the leak scan sees
 //! each HTTP response the browser received (redirects included).
@@ -123,7 +123,7 @@ impl Network {
     }
 }
 
-/// The status line and headers of a DevTools `Response` object.
+/// The status line and headers of a `DevTools` `Response` object.
 fn head(response: &Value) -> (u16, Vec<u8>) {
     let status = response["status"]
         .as_u64()
