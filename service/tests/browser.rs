@@ -145,3 +145,36 @@ fn a_page_longer_than_the_viewport_is_screenshot_whole() {
     assert!(walk.scan.leaks.is_empty(), "{:?}", walk.scan.leaks);
     let _ = std::fs::remove_dir_all(scratch);
 }
+
+#[test]
+fn a_request_off_the_service_is_reported_and_goes_nowhere() {
+    // A test-only page (outside the portal's content security policy) that
+    // loads an image from another host: the walkthrough reports the
+    // request, and it fails on loopback (the dead local proxy every other
+    // address goes through; were that flag lost, the resolver rules that
+    // resolve no name), reaching no other address.
+    let fixture = Fixture::start(|_| {
+        axum::Router::new().route(
+            "/portal/away",
+            get(|| async { Html("<p>away</p><img src=\"http://example.invalid/pixel.png\">") }),
+        )
+    })
+    .unwrap();
+    let scratch = std::env::temp_dir().join(format!("km-away-{}", std::process::id()));
+    let mut walk = Walk::new(&fixture, &scratch).unwrap();
+    walk.visit("acme", "/portal/settings", None).unwrap();
+    assert_eq!(walk.requests_off_the_service(), Vec::<String>::new());
+    walk.visit("acme", "/portal/away", None).unwrap();
+    assert_eq!(
+        walk.requests_off_the_service(),
+        vec!["http://example.invalid/pixel.png".to_owned()]
+    );
+    let failures = walk.browser.failures();
+    assert!(
+        failures.iter().any(|f| f
+            == "http://example.invalid/pixel.png: net::ERR_PROXY_CONNECTION_FAILED"
+            || f == "http://example.invalid/pixel.png: net::ERR_NAME_NOT_RESOLVED"),
+        "{failures:?}"
+    );
+    let _ = std::fs::remove_dir_all(scratch);
+}

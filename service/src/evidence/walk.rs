@@ -276,6 +276,19 @@ impl<'a> Walk<'a> {
         Ok(())
     }
 
+    /// Every address the browser requested in the run that is not the
+    /// service's; `data:` addresses (inline images, decoded in place with
+    /// no connection) are not requests to anyone.
+    pub fn requests_off_the_service(&self) -> Vec<String> {
+        let origin = format!("{}/", self.origin());
+        self.browser
+            .urls()
+            .iter()
+            .filter(|u| !u.starts_with(&origin) && !u.starts_with("data:"))
+            .cloned()
+            .collect()
+    }
+
     /// Scans the service's log as it is now.
     pub fn scan_log(&mut self) {
         let log = self.fixture.log.contents();

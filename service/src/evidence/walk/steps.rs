@@ -353,16 +353,12 @@ impl Walk<'_> {
         // left loopback (the flags in evidence/browser/ make sure of it;
         // this shows it).
         let origin = format!("{}/", self.origin());
-        let urls = self.browser.urls().to_vec();
-        // `data:` addresses (Swagger UI's inline icons) are decoded in
-        // place, with no connection.
-        let inline = urls.iter().filter(|u| u.starts_with("data:")).count();
-        if let Some(away) = urls
-            .iter()
-            .find(|u| !u.starts_with(&origin) && !u.starts_with("data:"))
-        {
+        if let Some(away) = self.requests_off_the_service().first() {
             return Err(format!("the browser requested {away}, off the service"));
         }
+        let urls = self.browser.urls();
+        let inline = urls.iter().filter(|u| u.starts_with("data:")).count();
+        let requests = urls.len() - inline;
         if !self.scan.leaks.is_empty() {
             return Err(format!(
                 "{} leaks: {}",
@@ -385,8 +381,7 @@ impl Walk<'_> {
             ),
             format!("the scan catches a planted canary (the hex of {first}'s material)"),
             format!(
-                "the browser made {} requests, every one to the service's loopback origin `{origin}` (and {inline} inline `data:` icons, no connection)",
-                urls.len() - inline
+                "the browser made {requests} requests, every one to the service's loopback origin `{origin}`; `data:` addresses (inline icons, no connection): {inline}"
             ),
         ])
     }
