@@ -23,7 +23,7 @@ echo "start $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /pr
 out=$(mktemp)
 target/release/examples/load_twin >"$out" &
 pid=$!
-trap 'kill "$pid" 2>/dev/null || true; rm -f "$out" "$out.lua" "$out.body"' EXIT
+trap 'kill "$pid" 2>/dev/null || true; rm -f "$out" "$out.lua" "$out.body" "$out.results"' EXIT
 for _ in $(seq 100); do grep -q '^session ' "$out" && break; sleep 0.1; done
 addr=$(sed -n 's/^addr //p' "$out")
 token=$(sed -n 's/^token //p' "$out")
@@ -33,7 +33,8 @@ run() { # name url [wrk args...]
     local name=$1 url=$2
     shift 2
     wrk -t1 -c8 -d"${SECONDS_PER_RUN}s" --latency "$@" "$url" \
-        | awk -v n="$name" '/Requests\/sec/ {rps=$2} / 99%/ {p99=$2} / [0-9]+ requests in/ {n_req=$1} /Non-2xx/ {bad=$NF} END {printf "%-22s rps=%s p99=%s requests=%s non2xx=%s\n", n, rps, p99, n_req, bad+0}'
+        | awk -v n="$name" '/Requests\/sec/ {rps=$2} / 99%/ {p99=$2} / [0-9]+ requests in/ {n_req=$1} /Non-2xx/ {bad=$NF} END {printf "%-22s rps=%s p99=%s requests=%s non2xx=%s\n", n, rps, p99, n_req, bad+0}' \
+        | tee -a "$out.results"
 }
 
 for round in $(seq "$ROUNDS"); do
@@ -52,6 +53,19 @@ run "upload 4 KiB" "http://$addr/api/ssh-sessions" -s "$out.lua"
 
 # The raw AEAD on the same payload, once the server is idle (it stays up,
 # idle, so both share the machine as the upload run did).
-target/release/examples/load_twin raw-aead "$SECONDS_PER_RUN" 1
-target/release/examples/load_twin raw-aead "$SECONDS_PER_RUN" "$(nproc)"
+target/release/examples/load_twin raw-aead "$SECONDS_PER_RUN" 1 | tee -a "$out.results"
+target/release/examples/load_twin raw-aead "$SECONDS_PER_RUN" "$(nproc)" | tee -a "$out.results"
+
+# The two comparisons the figures are for: requests per second through the
+# sink against the twin over all rounds, and uploads against raw seals.
+awk '
+    { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+    / ApiJson / { api += v["rps"] }
+    / serde_json / { plain += v["rps"] }
+    /^upload/ { upload = v["rps"] }
+    /^raw_aead threads=1 / { raw1 = v["seals/s"] }
+    END {
+        printf "ratio ApiJson / serde_json over the rounds: %.3f (%.0f / %.0f req/s)\n", api / plain, api, plain
+        printf "upload 4 KiB: %.0f req/s = %.2f MiB/s; raw XChaCha20-Poly1305 on one thread: %.0f seals/s = %.0f MiB/s; upload / raw = %.4f\n", upload, upload * 4096 / 1048576, raw1, raw1 * 4096 / 1048576, upload / raw1
+    }' "$out.results"
 echo "end $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
