@@ -94,7 +94,7 @@
 //!   [`BackendErrorKind`]), and the stable [`ErrorCode`] of every error;
 //! - [`policy`]: [`policy::check`], the fail-closed decision;
 //! - [`ring`]: the plug points and their backends ([`ring::KeyStore`],
-//!   [`ring::StoredKey`], [`ring::StoredVersion`], [`ring::Revision`],
+//!   [`ring::StoreCall`], [`ring::StoredKey`], [`ring::StoredVersion`], [`ring::Revision`],
 //!   [`ring::MemoryKeyStore`], `ring::PostgresKeyStore` (feature
 //!   `store-postgres`),
 //!   [`ring::RootKey`], [`ring::WrappedKey`], [`ring::MemoryRootKey`], the
@@ -102,7 +102,7 @@
 //! - [`sink`]: the sinks and their [`sink::SinkError`];
 //! - `testing` (feature `testing`): the leak canaries, and the plug points'
 //!   conformance suites (`testing::run_store_conformance`,
-//!   `testing::root_key_conformance`);
+//!   `testing::root_key_conformance`), and `testing::EditableKeyStore`;
 //! - [`integrations`]: the optional integrations with other crates, one
 //!   module per feature (see `docs/ecosystem.md`); the axum one is
 //!   `key_model::axum` (feature `axum`: `ApiJson`, `Problem`).

@@ -6,11 +6,13 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use key_model::{Envelope, KeyName, KeyRing, Plaintext, TenantId, TenantScope, Timestamp};
+use key_model::{
+    Envelope, ErrorCode, KeyName, KeyRing, Plaintext, TenantId, TenantScope, Timestamp,
+};
 
 use crate::dto::{Actor, AuditAction, AuditEvent, RecordingStatus, SshSessionRecord};
 use crate::log::Log;
-use crate::problem::Problem;
+use crate::problem::{self, Problem};
 use crate::records::{Records, random_text};
 
 /// The largest recording the service accepts, in bytes.
@@ -151,12 +153,12 @@ impl App {
         session_id: &str,
     ) -> Result<SshSessionRecord, Problem> {
         if !crate::records::is_session_id(session_id) {
-            return Err(Problem::INVALID_IDENTIFIER);
+            return Err(Problem::from(ErrorCode::InvalidIdentifier));
         }
         self.records
             .session(scope.tenant(), session_id)
             .map_err(|_| self.internal("records: read sessions"))?
-            .ok_or(Problem::NOT_FOUND)
+            .ok_or(problem::NOT_FOUND)
     }
 
     /// Decrypts a recording for its tenant, and audits the playback.
@@ -204,7 +206,7 @@ impl App {
     /// caller the fixed internal problem.
     pub fn internal(&self, what: &'static str) -> Problem {
         self.log.line(&format!("error: {what}"));
-        Problem::INTERNAL
+        problem::INTERNAL
     }
 }
 

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use key_model::{TenantId, TenantScope};
 
 use crate::app::SharedApp;
-use crate::problem::Problem;
+use crate::problem::{self, Problem};
 
 /// The portal's session cookie.
 pub const SESSION_COOKIE: &str = "kms_session";
@@ -42,11 +42,11 @@ impl FromRequestParts<SharedApp> for Tenant {
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(Problem::UNAUTHORIZED)?;
+            .ok_or(problem::UNAUTHORIZED)?;
         let tenant = app
             .records
             .tenant_for_token(token.trim())
-            .ok_or(Problem::UNAUTHORIZED)?;
+            .ok_or(problem::UNAUTHORIZED)?;
         Ok(Tenant(authorize(tenant)))
     }
 }

@@ -45,7 +45,7 @@ pub fn seed(app: &App) -> Result<Vec<(TenantId, String)>, String> {
                     text.as_bytes(),
                     Timestamp::from_unix_seconds(base + 600 * n as u64),
                 )
-                .map_err(|p| p.code.to_owned())?;
+                .map_err(|p| p.code().to_owned())?;
             }
             if i == 0 {
                 run(Command::Rotate(key(RECORDING_PURPOSE)?))?;
@@ -54,7 +54,7 @@ pub fn seed(app: &App) -> Result<Vec<(TenantId, String)>, String> {
                     b"$ tail -n 2 /var/log/auth.log\nAccepted publickey for deploy\n",
                     Timestamp::from_unix_seconds(base + 3600),
                 )
-                .map_err(|p| p.code.to_owned())?;
+                .map_err(|p| p.code().to_owned())?;
             }
         }
         tokens.push((tenant, token));

@@ -1,12 +1,9 @@
 //! The types that leave the service: API bodies, export rows, audit lines.
 //! Each derives its boundary kind (`ApiDto`, `ExportDto`, `AuditDto`), so a
 //! field that could hold key material does not build (G2, G3), and
-//! `ToSchema`, so `/api/openapi.json` documents exactly these fields.
-//!
-//! STAND-IN (until issue 12's `utoipa` feature is on main): key-model's
-//! identifier types do not implement `ToSchema` yet, so each such field
-//! says its schema by hand (`#[schema(value_type = ...)]`). Once the feature
-//! lands, delete these attributes: this file is the only place they are.
+//! `ToSchema`, so `/api/openapi.json` documents exactly these fields. A
+//! key-model type (`TenantId`, `KeyRef`, `Timestamp`) brings its own schema
+//! (key-model's `utoipa` feature: the parser's pattern, a real example).
 
 use key_model::{ApiDto, KeyRef, SecretFree, TenantId, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -34,18 +31,15 @@ pub struct SshSessionRecord {
     #[schema(example = "sess_01hzx4ab9c2d")]
     pub session_id: String,
     /// The tenant the session belongs to.
-    #[schema(value_type = String, example = "acme")]
     pub tenant: TenantId,
     /// Where the recording is in its life.
     pub status: RecordingStatus,
     /// When the session started, in seconds since 1970-01-01T00:00:00Z.
-    #[schema(value_type = u64, example = 1_764_400_000)]
     pub started_at: Timestamp,
     /// The length of the recording in bytes (its plaintext).
     pub bytes: u64,
     /// The key version that encrypted the recording: a reference, never
     /// the key.
-    #[schema(value_type = String, example = "tenants/acme/keys/ssh-session-recording/versions/3")]
     pub encryption_key_ref: KeyRef,
 }
 
@@ -101,7 +95,6 @@ pub struct AuditEvent {
     /// Who did it.
     pub actor: Actor,
     /// The key version concerned, if any.
-    #[schema(value_type = Option<String>, example = "tenants/acme/keys/ssh-session-recording/versions/1")]
     pub key_ref: Option<KeyRef>,
     /// The SSH session concerned, if any.
     pub session_id: Option<String>,
@@ -113,10 +106,8 @@ pub struct AuditEntry {
     /// The entry's number in the platform's log, increasing.
     pub seq: u64,
     /// When it happened, in seconds since 1970-01-01T00:00:00Z.
-    #[schema(value_type = u64, example = 1_764_400_000)]
     pub at: Timestamp,
     /// The tenant concerned.
-    #[schema(value_type = String, example = "acme")]
     pub tenant: TenantId,
     /// What happened.
     #[serde(flatten)]

@@ -15,7 +15,7 @@ use axum::routing::get;
 use tokio::sync::oneshot;
 
 use crate::app::{App, MAX_RECORDING, SharedApp};
-use crate::problem::Problem;
+use crate::problem;
 
 /// Every route of the service; `extra` adds routes (a test's).
 pub fn router(app: SharedApp, extra: Router<SharedApp>) -> Router {
@@ -24,8 +24,8 @@ pub fn router(app: SharedApp, extra: Router<SharedApp>) -> Router {
         .merge(crate::api::router())
         .merge(crate::portal::router())
         .merge(extra)
-        .fallback(|| async { Problem::NOT_FOUND })
-        .method_not_allowed_fallback(|| async { Problem::METHOD_NOT_ALLOWED })
+        .fallback(|| async { problem::NOT_FOUND })
+        .method_not_allowed_fallback(|| async { problem::METHOD_NOT_ALLOWED })
         .layer(DefaultBodyLimit::max(MAX_RECORDING))
         .layer(middleware::from_fn_with_state(
             Arc::clone(&app),

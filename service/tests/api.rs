@@ -44,6 +44,68 @@ fn assert_problem(r: &HttpResponse, status: u16, code: &str, what: &str) {
     let body: serde_json::Value = serde_json::from_slice(&r.body).expect("problem JSON");
     assert_eq!(body["code"], code, "{what}");
     assert_eq!(body["status"], status, "{what}");
+    // key-model's problem body, the same for the service's own codes.
+    let mut members: Vec<&String> = body.as_object().unwrap().keys().collect();
+    members.sort();
+    assert_eq!(
+        members,
+        ["code", "detail", "status", "title", "type"],
+        "{what}"
+    );
+    assert_eq!(body["type"], "about:blank", "{what}");
+    assert!(
+        body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "{what}"
+    );
+}
+
+/// A key-model error leaves with the library's code, status and sentence:
+/// a recording under a disabled version is refused with `key_disabled`.
+#[test]
+fn a_key_model_error_is_the_librarys_problem() {
+    use key_model_service::operator::{self, Command};
+
+    let f = start();
+    let acme = token(&f, "acme");
+    let page = call(
+        &f,
+        Some(&acme),
+        "GET",
+        "/api/ssh-sessions?limit=100",
+        &[],
+        b"",
+    );
+    let page: serde_json::Value = serde_json::from_slice(&page.body).unwrap();
+    // The demo rotates acme's key once: version 1 is not the primary.
+    let old = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["encryption_key_ref"]
+                .as_str()
+                .unwrap()
+                .ends_with("/versions/1")
+        })
+        .expect("a demo record under version 1");
+    let key_ref = old["encryption_key_ref"].as_str().unwrap().parse().unwrap();
+    let path = format!(
+        "/api/ssh-sessions/{}/recording",
+        old["session_id"].as_str().unwrap()
+    );
+    let app = f.service.app();
+    operator::run(&app.ring, &app.records, &Command::Disable(key_ref)).unwrap();
+    let refused = call(&f, Some(&acme), "GET", &path, &[], b"");
+    assert_problem(
+        &refused,
+        409,
+        "key_disabled",
+        "playback under a disabled version",
+    );
+    let body: serde_json::Value = serde_json::from_slice(&refused.body).unwrap();
+    assert_eq!(body["detail"], key_model::ErrorCode::KeyDisabled.message());
+    assert_eq!(body["title"], "Conflict");
+    f.canaries.assert_no_leak(refused.raw());
 }
 
 #[test]

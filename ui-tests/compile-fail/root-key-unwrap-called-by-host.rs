@@ -1,18 +1,15 @@
 // A host that holds the root key it gave the ring cannot unwrap a stored
-// record itself: `unwrap` takes a `RingCall`, which only key-model makes.
-use std::sync::Arc;
+// record itself (a row it read from its own database): `unwrap` takes a
+// `RingCall`, which only key-model makes.
+use key_model::ring::{MemoryRootKey, RootKey, StoredKey};
 
-use key_model::ring::{KeyStore, MemoryKeyStore, MemoryRootKey, RootKey};
-use key_model::{KeyName, KeyRing, TenantScope};
+const ROW: &str = r#"{"name":"tenants/acme/keys/audit-export","versions":[{"metadata":{
+    "key_ref":"tenants/acme/keys/audit-export/versions/1","state":"disabled",
+    "origin":"platform_managed","created_at":1764400000,"primary":true},"wrapped":"AQID"}]}"#;
 
 fn main() {
-    let store = Arc::new(MemoryKeyStore::new());
-    let root = Arc::new(MemoryRootKey::generate().unwrap());
-    let ring = KeyRing::new(Arc::clone(&store), Arc::clone(&root));
-    let scope = TenantScope::authorized_by_host("acme".parse().unwrap());
-    let name: KeyName = "tenants/acme/keys/audit-export".parse().unwrap();
-    ring.create_key(&scope, &name).unwrap();
-    let (record, _revision) = store.load(&name).unwrap().unwrap();
+    let root = MemoryRootKey::generate().unwrap();
+    let record: StoredKey = serde_json::from_str(ROW).unwrap();
     let version = &record.versions()[0];
     let _raw = root.unwrap(version.metadata().key_ref(), version.wrapped().unwrap());
 }

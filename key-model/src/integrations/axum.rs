@@ -10,6 +10,11 @@
 //!   fixed message, never a formatted value: `key_model::Error` and the
 //!   other errors of the crate turn into one (`impl IntoResponse for
 //!   Error`), so a handler returns `Result<ApiJson<T>, key_model::Error>`.
+//!   A service's own conditions (no token, no such record) are the same
+//!   type and body, from [`Problem::custom`] with a static code and
+//!   sentence; a handler returning `Result<_, Problem>` gets both with `?`.
+//!   With the `utoipa` feature too, `Problem` has a `ToSchema` (named
+//!   `Problem`) that describes this body.
 //!
 //! The trait implemented is axum-core's `IntoResponse`, which axum
 //! re-exports as `axum::response::IntoResponse`: this feature pulls no
@@ -18,7 +23,7 @@
 //! ```
 //! use axum::http::StatusCode;
 //! use axum::response::IntoResponse;
-//! use key_model::axum::{ApiJson, WithStatus};
+//! use key_model::axum::{ApiJson, Problem, WithStatus};
 //! use key_model::{ApiDto, KeyRef};
 //!
 //! #[derive(serde::Serialize, ApiDto)]
@@ -39,7 +44,20 @@
 //! let problem = key_model::Error::KeyNotFound.into_response();
 //! assert_eq!(problem.status(), StatusCode::NOT_FOUND);
 //! assert_eq!(problem.headers()["content-type"], "application/problem+json");
-//! # let _ = create;
+//!
+//! // The service's own condition, beside the crate's errors (`?`).
+//! const NO_SUCH_SESSION: Problem =
+//!     Problem::custom(StatusCode::NOT_FOUND, "not_found", "no such resource");
+//!
+//! async fn get_one(id: &str) -> Result<ApiJson<SessionResponse>, Problem> {
+//!     let key_ref: KeyRef = id.parse()?; // a ParseError: `invalid_identifier`, 400
+//!     let _ = key_ref;
+//!     Err(NO_SUCH_SESSION)
+//! }
+//! let response = NO_SUCH_SESSION.into_response();
+//! assert_eq!(response.status(), StatusCode::NOT_FOUND);
+//! assert_eq!(response.headers()["content-type"], "application/problem+json");
+//! # let _ = (create, get_one);
 //! # Ok::<(), key_model::ParseError>(())
 //! ```
 //!
@@ -141,8 +159,8 @@ impl<T: ApiDto + Serialize> IntoResponse for WithStatus<T> {
 }
 
 /// An RFC 9457 problem response for an error: `application/problem+json`
-/// with the HTTP status, its reason as `title`, the code's fixed sentence
-/// as `detail`, and the stable `code` as an extension member.
+/// with the HTTP status, its reason as `title`, a fixed sentence as
+/// `detail`, and a stable `code` as an extension member.
 ///
 /// ```
 /// use axum::http::StatusCode;
@@ -151,6 +169,8 @@ impl<T: ApiDto + Serialize> IntoResponse for WithStatus<T> {
 ///
 /// let problem = Problem::from(ErrorCode::KeyDisabled);
 /// assert_eq!(problem.status(), StatusCode::CONFLICT);
+/// assert_eq!(problem.code(), "key_disabled");
+/// assert_eq!(problem.error_code(), Some(ErrorCode::KeyDisabled));
 /// assert_eq!(
 ///     problem.body(),
 ///     br#"{"type":"about:blank","title":"Conflict","status":409,"detail":"the key version is disabled","code":"key_disabled"}"#,
@@ -162,16 +182,77 @@ impl<T: ApiDto + Serialize> IntoResponse for WithStatus<T> {
 /// code (`key_not_found` is 404, `invalid_identifier` 400, a refusal 409, a
 /// backend that cannot be reached 503, what the caller cannot fix 500);
 /// [`Problem::new`] sets another.
+///
+/// A service's own conditions (no token, no such record, a bad query) are
+/// problems too, with the same body, from [`Problem::custom`]: a code and a
+/// sentence that are `&'static str`, so they are written in the source,
+/// never formatted from a request or an error:
+///
+/// ```
+/// use axum::http::StatusCode;
+/// use key_model::axum::Problem;
+///
+/// const UNAUTHORIZED: Problem = Problem::custom(
+///     StatusCode::UNAUTHORIZED,
+///     "unauthorized",
+///     "a valid bearer token is required",
+/// );
+/// assert_eq!(UNAUTHORIZED.code(), "unauthorized");
+/// assert_eq!(UNAUTHORIZED.error_code(), None);
+/// assert_eq!(
+///     UNAUTHORIZED.body(),
+///     br#"{"type":"about:blank","title":"Unauthorized","status":401,"detail":"a valid bearer token is required","code":"unauthorized"}"#,
+/// );
+/// ```
+///
+/// A code built at run time does not compile, so a request's value cannot
+/// become one:
+///
+/// ```compile_fail,E0597
+/// use axum::http::StatusCode;
+/// use key_model::axum::Problem;
+///
+/// let code = String::from("no_such_tenant");
+/// let _ = Problem::custom(StatusCode::NOT_FOUND, &code, "no such tenant"); // not 'static
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Problem {
     status: StatusCode,
-    code: ErrorCode,
+    code: &'static str,
+    detail: &'static str,
+    /// The library's code, when the problem is one of the crate's errors.
+    error_code: Option<ErrorCode>,
 }
 
 impl Problem {
     /// A problem with `code` and a status of the caller's choice.
     pub const fn new(status: StatusCode, code: ErrorCode) -> Problem {
-        Problem { status, code }
+        Problem {
+            status,
+            code: code.as_str(),
+            detail: code.message(),
+            error_code: Some(code),
+        }
+    }
+
+    /// A service's own problem, with the body of the crate's: `code` is a
+    /// stable `snake_case` code of the service's vocabulary and `detail` a
+    /// fixed sentence for people. Both are static strings: a value of the
+    /// request, the record or an error cannot reach the body through them
+    /// (only a deliberate `String::leak` gets a formatted one past the
+    /// type, in plain sight of a reviewer).
+    ///
+    /// Choose a code that is none of the crate's ([`ErrorCode::ALL`]), so a
+    /// client reads one meaning per code; for a condition the crate names
+    /// (a malformed identifier), use its code
+    /// (`Problem::from(ErrorCode::InvalidIdentifier)`).
+    pub const fn custom(status: StatusCode, code: &'static str, detail: &'static str) -> Problem {
+        Problem {
+            status,
+            code,
+            detail,
+            error_code: None,
+        }
     }
 
     /// The HTTP status.
@@ -179,9 +260,22 @@ impl Problem {
         self.status
     }
 
-    /// The stable code the body carries.
-    pub const fn code(&self) -> ErrorCode {
+    /// The stable code the body carries: an [`ErrorCode`]'s string, or a
+    /// custom problem's code.
+    pub const fn code(&self) -> &'static str {
         self.code
+    }
+
+    /// The crate's [`ErrorCode`] of this problem; `None` for a
+    /// [`custom`](Problem::custom) one.
+    pub const fn error_code(&self) -> Option<ErrorCode> {
+        self.error_code
+    }
+
+    /// The fixed sentence the body carries as `detail` (the code's
+    /// [`message`](ErrorCode::message), or a custom problem's).
+    pub const fn detail(&self) -> &'static str {
+        self.detail
     }
 
     /// The response body, as sent.
@@ -193,14 +287,14 @@ impl Problem {
             title: &'static str,
             status: u16,
             detail: &'static str,
-            code: ErrorCode,
+            code: &'static str,
         }
         let body = Body {
             kind: "about:blank",
             // With `about:blank`, RFC 9457 asks for the status's phrase.
             title: self.status.canonical_reason().unwrap_or("Error"),
             status: self.status.as_u16(),
-            detail: self.code.message(),
+            detail: self.detail,
             code: self.code,
         };
         // Static strings and a number: serializing them cannot fail.

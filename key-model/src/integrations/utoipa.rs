@@ -162,3 +162,56 @@ schema! {
         .build()
         .into();
 }
+
+/// The body of a [`Problem`](crate::axum::Problem) response, as
+/// `Problem::body` writes it: with the `axum` feature too, a service
+/// documents its errors with `body = key_model::axum::Problem` (and
+/// `content_type = "application/problem+json"`).
+#[cfg(feature = "axum")]
+mod problem {
+    use super::{Components, ErrorCode, ObjectBuilder, PartialSchema, RefOr, Schema};
+    use super::{Cow, KnownFormat, SchemaFormat, ToSchema, Type, add};
+    use crate::integrations::axum::Problem;
+    use utoipa::openapi::schema::RefBuilder;
+
+    fn text(description: &str, example: &str) -> ObjectBuilder {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(description))
+            .examples([example])
+    }
+
+    schema! {
+        Problem => "Problem" uses [ErrorCode], ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some("An RFC 9457 problem (`application/problem+json`). Every member is fixed text chosen by the code: none carries a value of the request, a record or a key."))
+            .property("type", text("Always `about:blank`: the `code` says what happened.", "about:blank"))
+            .property("title", text("The HTTP status's reason phrase.", "Not Found"))
+            .property(
+                "status",
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+                    .description(Some("The HTTP status, repeated."))
+                    .minimum(Some(400))
+                    .maximum(Some(599))
+                    .examples([404]),
+            )
+            .property("detail", text("A fixed sentence for people, chosen by the code.", "key not found"))
+            .property(
+                "code",
+                RefBuilder::new()
+                    .ref_location_from_schema_name("ErrorCode")
+                    .description(Some(
+                        "The stable code: one of key-model's, or one of the service's own.",
+                    )),
+            )
+            .required("type")
+            .required("title")
+            .required("status")
+            .required("detail")
+            .required("code")
+            .build()
+            .into();
+    }
+}

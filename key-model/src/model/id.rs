@@ -48,10 +48,7 @@ fn validate_slug(s: &str, target: Target) -> Result<(), ParseError> {
         .bytes()
         .position(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
     {
-        return err(ParseErrorKind::InvalidCharacter {
-            ch: char::from(s.as_bytes()[position]),
-            position,
-        });
+        return err(ParseErrorKind::InvalidCharacter { position });
     }
     // The two rules that make the slug a DNS label (RFC 1035 section 2.3.1,
     // RFC 5891 section 4.2.3.1): no hyphen at the end, and no `--` in

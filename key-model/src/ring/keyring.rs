@@ -45,7 +45,7 @@ use crate::ring::root::memory::MemoryRootKey;
 use crate::ring::root::{RingCall, RootKey};
 use crate::ring::source::{MaterialSource, OsRandom};
 use crate::ring::store::memory::MemoryKeyStore;
-use crate::ring::store::{KeyStore, Revision, StoredKey, StoredVersion};
+use crate::ring::store::{KeyStore, Revision, StoreCall, StoredKey, StoredVersion};
 
 mod rotate;
 
@@ -330,7 +330,7 @@ impl KeyRing {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn list(&self, scope: &TenantScope) -> Result<Vec<KeyMetadata>, Error> {
-        let mut names = self.store.list(scope.tenant())?;
+        let mut names = self.store.list(&StoreCall::new(), scope.tenant())?;
         names.sort();
         let mut out = Vec::new();
         for name in names.iter().filter(|n| scope.covers_name(n)) {
@@ -511,7 +511,7 @@ impl KeyRing {
         cached: Option<Arc<KeyEntry>>,
     ) -> Result<Option<Arc<KeyEntry>>, Error> {
         if let Some(entry) = &cached {
-            match self.store.revision(name)? {
+            match self.store.revision(&StoreCall::new(), name)? {
                 Some(revision) if revision == entry.revision => {
                     self.cache.confirm(entry);
                     return Ok(cached);
@@ -536,7 +536,7 @@ impl KeyRing {
         name: &KeyName,
         previous: Option<&KeyEntry>,
     ) -> Result<Option<Arc<KeyEntry>>, Error> {
-        let Some((record, revision)) = self.store.load(name)? else {
+        let Some((record, revision)) = self.store.load(&StoreCall::new(), name)? else {
             if let Some(previous) = previous {
                 self.cache
                     .remove(name.tenant(), name.purpose(), previous.revision);
@@ -665,7 +665,9 @@ impl KeyRing {
     /// Called with `changes` held.
     fn publish(&self, record: StoredKey, previous: Option<&KeyEntry>) -> Result<Revision, Error> {
         let material = self.materialize(&record, previous)?;
-        let revision = self.store.save(&record, previous.map(|p| p.revision))?;
+        let revision = self
+            .store
+            .save(&StoreCall::new(), &record, previous.map(|p| p.revision))?;
         self.cache
             .offer(self.cache.entry(record, revision, material));
         Ok(revision)

@@ -50,4 +50,4 @@ pub use store::memory::MemoryKeyStore;
 pub use store::postgres::PostgresKeyStore;
 #[cfg(feature = "store-sqlite")]
 pub use store::sqlite::SqliteKeyStore;
-pub use store::{KeyStore, Revision, StoredKey, StoredVersion};
+pub use store::{KeyStore, Revision, StoreCall, StoredKey, StoredVersion};

@@ -250,12 +250,11 @@ impl MaterialSource for CanaryKeys {
 ///
 /// ```
 /// use std::sync::Arc;
-/// use key_model::ring::{KeyStore, MemoryKeyStore};
-/// use key_model::testing::{CanaryKeys, ring_with_canary_keys};
+/// use key_model::testing::{CanaryKeys, EditableKeyStore, ring_with_canary_keys};
 /// use key_model::{KeyName, TenantScope};
 ///
 /// let canaries = CanaryKeys::new(3);
-/// let store = Arc::new(MemoryKeyStore::new());
+/// let store = Arc::new(EditableKeyStore::new());
 /// let ring = ring_with_canary_keys(Arc::clone(&store), canaries.root_key(), &canaries);
 /// let acme = TenantScope::authorized_by_host("acme".parse()?);
 /// let name: KeyName = "tenants/acme/keys/audit-export".parse()?;
@@ -263,7 +262,7 @@ impl MaterialSource for CanaryKeys {
 /// ring.rotate(&acme, &name)?;
 ///
 /// // The wrapped material at rest is encrypted: no canary in it.
-/// let (record, _revision) = store.load(&name)?.unwrap();
+/// let (record, _revision) = store.record(&name)?.unwrap();
 /// for version in record.versions() {
 ///     canaries.assert_no_leak(version.wrapped().unwrap().as_bytes());
 /// }

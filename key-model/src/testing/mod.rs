@@ -52,12 +52,15 @@
 //! The kit also holds the behaviour suites every backend of a plug point runs
 //! in its own tests ([`root_key_conformance`], [`run_store_conformance`]), so
 //! a KMS root key or a database store is proven by the same checks as the
-//! in-memory ones.
+//! in-memory ones, and [`EditableKeyStore`], the one store whose records a
+//! test may edit behind the ring's back.
 
 mod canary;
 mod conformance;
+mod editable;
 mod keys;
 
 pub use canary::{Canary, Encoding, Leak, assert_no_leak, find_leak};
 pub use conformance::{STORE_BEHAVIOURS, root_key_conformance, run_store_conformance};
+pub use editable::EditableKeyStore;
 pub use keys::{CanaryKeys, KeyLeak, LeakedKey, canary_ring, ring_with_canary_keys};

@@ -12,11 +12,11 @@ use key_model::sink::{AuditWriter, CsvWriter, JsonLinesWriter};
 use crate::app::App;
 use crate::app::SharedApp;
 use crate::auth::Tenant;
-use crate::problem::{Problem, ProblemBody};
+use crate::problem::Problem;
 
 /// The tenant's SSH session records as CSV.
 #[utoipa::path(get, path = "/api/exports/ssh-sessions.csv", tag = "exports",
-    responses((status = 200, content_type = "text/csv", body = String), (status = 401, body = ProblemBody, content_type = "application/problem+json")))]
+    responses((status = 200, content_type = "text/csv", body = String), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn sessions_csv(
     State(app): State<SharedApp>,
     Tenant(scope): Tenant,
@@ -26,7 +26,7 @@ pub async fn sessions_csv(
 
 /// The tenant's SSH session records as JSON Lines.
 #[utoipa::path(get, path = "/api/exports/ssh-sessions.jsonl", tag = "exports",
-    responses((status = 200, content_type = "application/jsonl", body = String), (status = 401, body = ProblemBody, content_type = "application/problem+json")))]
+    responses((status = 200, content_type = "application/jsonl", body = String), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn sessions_jsonl(
     State(app): State<SharedApp>,
     Tenant(scope): Tenant,
@@ -36,7 +36,7 @@ pub async fn sessions_jsonl(
 
 /// The tenant's audit log as JSON Lines.
 #[utoipa::path(get, path = "/api/exports/audit.jsonl", tag = "exports",
-    responses((status = 200, content_type = "application/jsonl", body = String), (status = 401, body = ProblemBody, content_type = "application/problem+json")))]
+    responses((status = 200, content_type = "application/jsonl", body = String), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn audit_jsonl(
     State(app): State<SharedApp>,
     Tenant(scope): Tenant,

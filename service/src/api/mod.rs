@@ -17,7 +17,7 @@ use utoipa::{IntoParams, Modify, OpenApi};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::app::SharedApp;
-use crate::problem::Problem;
+use crate::problem::{self, Problem};
 
 /// The `OpenAPI` document of the tenant API.
 #[derive(OpenApi)]
@@ -29,7 +29,7 @@ use crate::problem::Problem;
         audit::list,
         exports::sessions_csv, exports::sessions_jsonl, exports::audit_jsonl,
     ),
-    components(schemas(crate::problem::ProblemBody)),
+    components(schemas(Problem)),
     modifiers(&BearerToken),
     security(("bearer" = [])),
 )]
@@ -116,12 +116,12 @@ impl PageParams {
     /// value it was given.
     pub fn from_uri(uri: &Uri) -> Result<(u64, u64), Problem> {
         let params = axum::extract::Query::<PageParams>::try_from_uri(uri)
-            .map_err(|_| Problem::INVALID_QUERY)?
+            .map_err(|_| problem::INVALID_QUERY)?
             .0;
         let limit = params.limit.unwrap_or(20);
         let offset = params.offset.unwrap_or(0);
         if !(1..=100).contains(&limit) || offset > MAX_OFFSET {
-            return Err(Problem::INVALID_QUERY);
+            return Err(problem::INVALID_QUERY);
         }
         Ok((offset, limit))
     }

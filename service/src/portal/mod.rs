@@ -22,7 +22,7 @@ use crate::api::PageParams;
 use crate::api::exports;
 use crate::app::SharedApp;
 use crate::auth::{PortalTenant, SESSION_COOKIE, session_cookie};
-use crate::problem::Problem;
+use crate::problem::{self, Problem};
 
 /// The policy of every portal page: everything from the service itself,
 /// nothing inline, no frames.
@@ -72,12 +72,12 @@ fn tenant_name(PortalTenant(scope): &PortalTenant) -> String {
     scope.tenant().to_string()
 }
 
-/// The page for a problem: its status and fixed title, no value of the
+/// The page for a problem: its status and fixed sentence, no value of the
 /// request.
 fn problem_page(tenant: Option<&str>, problem: Problem) -> Response {
     html(
-        problem.status,
-        &pages::error(tenant, "Something is not right", problem.title),
+        problem.status(),
+        &pages::error(tenant, "Something is not right", problem.detail()),
     )
 }
 
@@ -159,7 +159,7 @@ struct Next_ {
 /// session.
 async fn ticket(State(app): State<SharedApp>, Path(ticket): Path<String>, uri: Uri) -> Response {
     let Some(tenant) = app.redeem_ticket(&ticket) else {
-        return problem_page(None, Problem::NOT_FOUND);
+        return problem_page(None, problem::NOT_FOUND);
     };
     let next = axum::extract::Query::<Next_>::try_from_uri(&uri)
         .ok()
@@ -240,7 +240,7 @@ async fn download(
         "ssh-sessions.csv" => exports::sessions_csv_for(&app, &tenant.0),
         "ssh-sessions.jsonl" => exports::sessions_jsonl_for(&app, &tenant.0),
         "audit.jsonl" => exports::audit_jsonl_for(&app, &tenant.0),
-        _ => Err(Problem::NOT_FOUND),
+        _ => Err(problem::NOT_FOUND),
     };
     result.unwrap_or_else(|problem| problem_page(Some(&tenant_name(&tenant)), problem))
 }
@@ -249,6 +249,6 @@ async fn settings(State(app): State<SharedApp>, tenant: PortalTenant) -> Respons
     let name = tenant_name(&tenant);
     match app.ring.list(&tenant.0) {
         Ok(keys) => html(StatusCode::OK, &pages::settings(&name, &keys)),
-        Err(e) => problem_page(Some(&name), Problem::from_key_model(&e)),
+        Err(e) => problem_page(Some(&name), Problem::from(e)),
     }
 }

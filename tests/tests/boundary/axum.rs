@@ -1,6 +1,8 @@
 //! The axum integration (feature `axum`): `ApiJson` writes what the API
 //! sink writes, and every error becomes a problem response whose body holds
-//! the stable code and a fixed message, never the error's value.
+//! the stable code and a fixed message, never the error's value. A
+//! service's own problems (`Problem::custom`) have the same body, and with
+//! `utoipa` the `Problem` schema describes exactly that body.
 
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
@@ -89,6 +91,9 @@ fn a_body_the_sink_cannot_write_is_a_problem_not_a_partial_body() {
 fn every_code_is_a_problem_with_only_fixed_text() {
     for &code in ErrorCode::ALL {
         let problem = Problem::from(code);
+        assert_eq!(problem.code(), code.as_str());
+        assert_eq!(problem.error_code(), Some(code));
+        assert_eq!(problem.detail(), code.message());
         let response = problem.into_response();
         let status = response.status();
         assert!(
@@ -162,4 +167,143 @@ fn handlers_returning_api_json_or_an_error_route() {
     let _router: axum::Router = axum::Router::new().route("/", axum::routing::get(handler));
     let response = ready(handler()).into_response();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+/// The members of a problem body, sorted.
+fn members(body: &Value) -> Vec<&str> {
+    body.as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+const UNAUTHORIZED: Problem = Problem::custom(
+    StatusCode::UNAUTHORIZED,
+    "unauthorized",
+    "a valid bearer token is required",
+);
+
+#[test]
+fn a_custom_problem_has_the_body_of_the_crates() {
+    assert_eq!(UNAUTHORIZED.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(UNAUTHORIZED.code(), "unauthorized");
+    assert_eq!(UNAUTHORIZED.error_code(), None);
+    assert_eq!(UNAUTHORIZED.detail(), "a valid bearer token is required");
+    let response = UNAUTHORIZED.into_response();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(content_type(&response), "application/problem+json");
+    let sent = body(response);
+    assert_eq!(sent, UNAUTHORIZED.body());
+    let body: Value = serde_json::from_slice(&sent).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "type": "about:blank",
+            "title": "Unauthorized",
+            "status": 401,
+            "detail": "a valid bearer token is required",
+            "code": "unauthorized",
+        })
+    );
+    // The same members as a problem of the crate's, so a client reads one
+    // shape.
+    let crates: Value =
+        serde_json::from_slice(&Problem::from(ErrorCode::KeyNotFound).body()).unwrap();
+    assert_eq!(members(&body), members(&crates));
+}
+
+/// A handler mixes the crate's errors (`?`) and its own problems.
+#[test]
+fn a_handler_returns_crate_errors_and_custom_problems_as_one_type() {
+    use axum::extract::Path;
+
+    async fn handler(Path(id): Path<String>) -> Result<ApiJson<SessionResponse>, Problem> {
+        let encryption_key_ref: KeyRef = id.parse()?;
+        if encryption_key_ref.tenant().as_str() != "acme" {
+            return Err(UNAUTHORIZED);
+        }
+        Ok(ApiJson(SessionResponse {
+            session_id: "sess_01HZX4".into(),
+            encryption_key_ref,
+        }))
+    }
+    let _router: axum::Router = axum::Router::new().route("/{*id}", axum::routing::get(handler));
+    let call = |id: &str| ready(handler(Path(id.to_owned()))).into_response();
+    let malformed = call("tenants/acme/keys/a/versions/07");
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    let body: Value = serde_json::from_slice(&body(malformed)).unwrap();
+    assert_eq!(body["code"], "invalid_identifier");
+    let other = call("tenants/globex/keys/a/versions/7");
+    assert_eq!(other.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(content_type(&other), "application/problem+json");
+    let fine = call("tenants/acme/keys/a/versions/7");
+    assert_eq!(fine.status(), StatusCode::OK);
+}
+
+/// The `Problem` schema (features `axum` and `utoipa`) names exactly the
+/// members the body has, each of the JSON type the body holds, and `code`
+/// is the `ErrorCode` schema: the document cannot drift from the body.
+#[test]
+fn the_problem_schema_describes_the_body_sent() {
+    use utoipa::{OpenApi, ToSchema};
+
+    #[derive(OpenApi)]
+    #[openapi(components(schemas(Problem)))]
+    struct Api;
+
+    assert_eq!(Problem::name(), "Problem");
+    let doc = serde_json::to_value(Api::openapi()).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let schema = &schemas["Problem"];
+    assert_eq!(schema["type"], "object");
+    // What `code` refers to is in the document.
+    assert_eq!(
+        schema["properties"]["code"]["$ref"],
+        "#/components/schemas/ErrorCode"
+    );
+    assert_eq!(schemas["ErrorCode"]["type"], "string");
+
+    let properties = schema["properties"].as_object().unwrap();
+    let mut named: Vec<&str> = properties.keys().map(String::as_str).collect();
+    named.sort_unstable();
+    let mut required: Vec<&str> = schema["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    required.sort_unstable();
+    for problem in [Problem::from(ErrorCode::KeyNotFound), UNAUTHORIZED] {
+        let body: Value = serde_json::from_slice(&problem.body()).unwrap();
+        let keys = members(&body);
+        assert_eq!(
+            named, keys,
+            "the schema's properties are the body's members"
+        );
+        assert_eq!(required, keys, "every member is required");
+        for (name, value) in body.as_object().unwrap() {
+            let property = &properties[name];
+            let kind = property
+                .get("type")
+                .or_else(|| {
+                    let target = property["$ref"].as_str()?.rsplit('/').next()?;
+                    schemas[target].get("type")
+                })
+                .unwrap_or_else(|| panic!("{name} has no type"));
+            let holds = match kind.as_str().unwrap() {
+                "string" => value.is_string(),
+                "integer" => value.is_u64(),
+                other => panic!("{name}: unexpected type {other}"),
+            };
+            assert!(
+                holds,
+                "{name}: the body holds {value}, the schema says {kind}"
+            );
+        }
+        let status = body["status"].as_u64().unwrap();
+        let range = &properties["status"];
+        assert!(range["minimum"].as_u64().unwrap() <= status);
+        assert!(status <= range["maximum"].as_u64().unwrap());
+    }
 }

@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 
 use crate::support::{Outputs, capture_panic, capture_tracing, hex_lower};
-use key_model::ring::{KeyStore, MemoryKeyStore};
+use key_model::ring::MemoryKeyStore;
 use key_model::sink::{AuditWriter, CsvWriter, EventEnvelope, JsonLinesWriter, api_json};
 use key_model::testing::{Canary, CanaryKeys};
 use key_model::{
@@ -169,7 +169,7 @@ struct Changed {
 /// Runs one ring case, with tracing captured, and returns every output.
 #[allow(clippy::too_many_lines)] // one interpreter, one match
 fn run_ring_case(case: &RingCase, canaries: &CanaryKeys, payload: &Canary) -> Outputs {
-    let store = std::sync::Arc::new(MemoryKeyStore::new());
+    let store = std::sync::Arc::new(key_model::testing::EditableKeyStore::new());
     let ring = key_model::testing::ring_with_canary_keys(
         std::sync::Arc::clone(&store),
         canaries.root_key(),
@@ -331,7 +331,7 @@ fn run_ring_case(case: &RingCase, canaries: &CanaryKeys, payload: &Canary) -> Ou
     }
     // The store: records and wrapped material.
     for (scope, name) in &names {
-        if let Some((record, _)) = store.load(name).unwrap() {
+        if let Some((record, _)) = store.record(name).unwrap() {
             out.debug_json("StoredKey", &record);
             for v in record.versions() {
                 if let Some(w) = v.wrapped() {

@@ -29,12 +29,12 @@ use std::sync::{Arc, Mutex};
 use crate::support::{Outputs, capture_panic, capture_tracing, hex_lower, hex_upper};
 use key_model::ring::{
     ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, Revision, RingCall, RootKey, SecretBox,
-    StoredKey, WrappedKey,
+    StoreCall, StoredKey, WrappedKey,
 };
 use key_model::sink::{
     AuditWriter, CsvWriter, EventEnvelope, JsonLinesWriter, api_json, event_json, write_api_json,
 };
-use key_model::testing::{Canary, CanaryKeys, Encoding, LeakedKey, canary_ring};
+use key_model::testing::{Canary, CanaryKeys, EditableKeyStore, Encoding, LeakedKey, canary_ring};
 use key_model::{
     ApiDto, AuditDto, BackendError, BackendErrorKind, Envelope, EnvelopeField, Error, EventDto,
     ExportDto, KeyMetadata, KeyName, KeyRef, KeyRing, KeyVersion, TenantId, Timestamp,
@@ -52,14 +52,14 @@ fn payload() -> Canary {
 /// A canary ring over a store the test can read.
 struct Rig {
     ring: KeyRing,
-    store: Arc<MemoryKeyStore>,
+    store: Arc<EditableKeyStore>,
     canaries: CanaryKeys,
 }
 
 impl Rig {
     fn new(seed: u64) -> Rig {
         let canaries = CanaryKeys::new(seed);
-        let store = Arc::new(MemoryKeyStore::new());
+        let store = Arc::new(EditableKeyStore::new());
         let ring = key_model::testing::ring_with_canary_keys(
             Arc::clone(&store),
             canaries.root_key(),
@@ -84,11 +84,11 @@ impl Rig {
 
     /// Rewrites the stored record of `name` through its JSON form.
     fn edit(&self, name: &KeyName, edit: impl FnOnce(&mut serde_json::Value)) {
-        let (record, revision) = self.store.load(name).unwrap().expect("stored");
+        let (record, revision) = self.store.record(name).unwrap().expect("stored");
         let mut json = serde_json::to_value(&record).unwrap();
         edit(&mut json);
         self.store
-            .save(
+            .write(
                 &serde_json::from_value::<StoredKey>(json).unwrap(),
                 Some(revision),
             )
@@ -101,8 +101,8 @@ impl Rig {
         let mut wrapped = 0;
         for tenant in tenants {
             let tenant: TenantId = tenant.parse().unwrap();
-            for name in self.store.list(&tenant).unwrap() {
-                let (record, _) = self.store.load(&name).unwrap().expect("listed");
+            for name in self.store.names(&tenant).unwrap() {
+                let (record, _) = self.store.record(&name).unwrap().expect("listed");
                 out.debug_json(&format!("StoredKey {name}"), &record);
                 for version in record.versions() {
                     out.debug_json("StoredVersion", version);
@@ -192,14 +192,19 @@ fn a_retried_version_is_issued_once() {
         fail_next: Mutex<bool>,
     }
     impl KeyStore for FlakyStore {
-        fn load(&self, name: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError> {
-            self.inner.load(name)
+        fn load(
+            &self,
+            call: &StoreCall,
+            name: &KeyName,
+        ) -> Result<Option<(StoredKey, Revision)>, BackendError> {
+            self.inner.load(call, name)
         }
-        fn list(&self, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
-            self.inner.list(tenant)
+        fn list(&self, call: &StoreCall, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
+            self.inner.list(call, tenant)
         }
         fn save(
             &self,
+            call: &StoreCall,
             key: &StoredKey,
             expected: Option<Revision>,
         ) -> Result<Revision, BackendError> {
@@ -210,7 +215,7 @@ fn a_retried_version_is_issued_once() {
                     "database connection refused",
                 ));
             }
-            self.inner.save(key, expected)
+            self.inner.save(call, key, expected)
         }
     }
     let canaries = CanaryKeys::new(12);
@@ -444,15 +449,24 @@ fn bad_envelopes(sealed: &Envelope) -> Vec<(&'static str, Vec<u8>)> {
 struct DownStore;
 
 impl KeyStore for DownStore {
-    fn load(&self, _: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError> {
+    fn load(
+        &self,
+        _: &StoreCall,
+        _: &KeyName,
+    ) -> Result<Option<(StoredKey, Revision)>, BackendError> {
         Err(down())
     }
 
-    fn list(&self, _: &TenantId) -> Result<Vec<KeyName>, BackendError> {
+    fn list(&self, _: &StoreCall, _: &TenantId) -> Result<Vec<KeyName>, BackendError> {
         Err(down())
     }
 
-    fn save(&self, _: &StoredKey, _: Option<Revision>) -> Result<Revision, BackendError> {
+    fn save(
+        &self,
+        _: &StoreCall,
+        _: &StoredKey,
+        _: Option<Revision>,
+    ) -> Result<Revision, BackendError> {
         Err(down())
     }
 }
@@ -552,12 +566,12 @@ fn store_scan_would_show_a_leak() {
         }
     }
     let canaries = CanaryKeys::new(22);
-    let store = Arc::new(MemoryKeyStore::new());
+    let store = Arc::new(EditableKeyStore::new());
     let ring =
         key_model::testing::ring_with_canary_keys(Arc::clone(&store), CopyingRoot, &canaries);
     let key = name("acme", "audit-export");
     ring.create_key(&scope("acme"), &key).unwrap();
-    let (record, _) = store.load(&key).unwrap().unwrap();
+    let (record, _) = store.record(&key).unwrap().unwrap();
     let wrapped = record.versions()[0].wrapped().unwrap();
     let raw = canaries
         .find_leak(wrapped.as_bytes())
@@ -1161,7 +1175,7 @@ fn panic_messages_of_every_ring_function() {
         MemoryRootKey::generate().unwrap_err();
     });
     record("store load unwrap_err", &|| {
-        setup.store.load(&key).unwrap_err();
+        setup.store.record(&key).unwrap_err();
     });
     record("root wrap unwrap_err", &|| {
         let wrapped = probe.wrapped.lock().unwrap().take();
@@ -1286,21 +1300,23 @@ fn the_sqlite_files_hold_wrapped_material_only() {
     let wal = &files[1].1;
     assert!(!wal.is_empty(), "the write-ahead log was scanned empty");
     // The scan sees the real thing: every stored wrapped key is in the
-    // file or the log, byte for byte.
-    let store = key_model::ring::SqliteKeyStore::open(&file).unwrap();
-    let mut wrapped = 0;
-    for tenant in ["acme", "globex"] {
-        for key in store.list(&tenant.parse().unwrap()).unwrap() {
-            let (record, _) = store.load(&key).unwrap().unwrap();
-            for w in record.versions().iter().filter_map(|v| v.wrapped()) {
-                let found = files
-                    .iter()
-                    .any(|(_, bytes)| bytes.windows(w.as_bytes().len()).any(|x| x == w.as_bytes()));
-                assert!(found, "a wrapped key is in neither the file nor the log");
-                wrapped += 1;
-            }
-        }
+    // file or the log, byte for byte. The rows are read with SQL, as
+    // whoever has the file can (the store itself answers the ring only).
+    let store = rusqlite::Connection::open(&file).unwrap();
+    let stored: Vec<Vec<u8>> = store
+        .prepare("SELECT wrapped FROM key_versions WHERE wrapped IS NOT NULL")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for w in &stored {
+        let found = files
+            .iter()
+            .any(|(_, bytes)| bytes.windows(w.len()).any(|x| x == w.as_slice()));
+        assert!(found, "a wrapped key is in neither the file nor the log");
     }
+    let wrapped = stored.len();
     assert!(wrapped >= issued - 1, "{wrapped} wrapped keys found");
     for (suffix, bytes) in &files {
         if let Some(leak) = canaries.find_leak(bytes) {

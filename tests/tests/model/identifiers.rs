@@ -136,12 +136,9 @@ pub(crate) const REJECTED_KEY_REFS: &[(&str, ParseErrorKind, Option<usize>, &str
     ),
     (
         "tenants/Acme/keys/x/versions/1",
-        ParseErrorKind::InvalidCharacter {
-            ch: 'A',
-            position: 0,
-        },
+        ParseErrorKind::InvalidCharacter { position: 0 },
         Some(2),
-        "invalid key reference at segment 2 (tenant id): only lowercase letters, digits and `-` are allowed, found 'A' at offset 0",
+        "invalid key reference at segment 2 (tenant id): a tenant id is 1 to 63 characters of [a-z0-9-], starting and ending with a letter or digit, without `--` in positions 3 and 4; offset 0 holds a character outside [a-z0-9-]",
     ),
     (
         "tenants/acme/KEYS/x/versions/1",
@@ -151,12 +148,9 @@ pub(crate) const REJECTED_KEY_REFS: &[(&str, ParseErrorKind, Option<usize>, &str
     ),
     (
         "tenants/acme/keys/Audit/versions/1",
-        ParseErrorKind::InvalidCharacter {
-            ch: 'A',
-            position: 0,
-        },
+        ParseErrorKind::InvalidCharacter { position: 0 },
         Some(4),
-        "invalid key reference at segment 4 (key purpose): only lowercase letters, digits and `-` are allowed, found 'A' at offset 0",
+        "invalid key reference at segment 4 (key purpose): a key purpose is 1 to 63 characters of [a-z0-9-], starting and ending with a letter or digit, without `--` in positions 3 and 4; offset 0 holds a character outside [a-z0-9-]",
     ),
     (
         "tenants/acme/keys/x/version/1",
@@ -270,73 +264,67 @@ pub(crate) const REJECTED_KEY_REFS: &[(&str, ParseErrorKind, Option<usize>, &str
         "tenants/-acme/keys/x/versions/1",
         ParseErrorKind::InvalidStart,
         Some(2),
-        "invalid key reference at segment 2 (tenant id): must start with a letter or digit",
+        "invalid key reference at segment 2 (tenant id): a tenant id is 1 to 63 characters of [a-z0-9-], starting and ending with a letter or digit, without `--` in positions 3 and 4; it starts with `-`",
     ),
     (
         "tenants/acme_corp/keys/x/versions/1",
-        ParseErrorKind::InvalidCharacter {
-            ch: '_',
-            position: 4,
-        },
+        ParseErrorKind::InvalidCharacter { position: 4 },
         Some(2),
-        "invalid key reference at segment 2 (tenant id): only lowercase letters, digits and `-` are allowed, found '_' at offset 4",
+        "invalid key reference at segment 2 (tenant id): a tenant id is 1 to 63 characters of [a-z0-9-], starting and ending with a letter or digit, without `--` in positions 3 and 4; offset 4 holds a character outside [a-z0-9-]",
     ),
     (
         "tenants/acme.corp/keys/x/versions/1",
-        ParseErrorKind::InvalidCharacter {
-            ch: '.',
-            position: 4,
-        },
+        ParseErrorKind::InvalidCharacter { position: 4 },
         Some(2),
-        "invalid key reference at segment 2 (tenant id): only lowercase letters, digits and `-` are allowed, found '.' at offset 4",
+        "invalid key reference at segment 2 (tenant id): a tenant id is 1 to 63 characters of [a-z0-9-], starting and ending with a letter or digit, without `--` in positions 3 and 4; offset 4 holds a character outside [a-z0-9-]",
     ),
     (
         "tenants/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/keys/x/versions/1",
         ParseErrorKind::TooLong { max: 63, len: 64 },
         Some(2),
-        "invalid key reference at segment 2 (tenant id): 64 characters, at most 63 allowed",
+        "invalid key reference at segment 2 (tenant id): a tenant id is 1 to 63 characters of [a-z0-9-], starting and ending with a letter or digit, without `--` in positions 3 and 4; it has 64",
     ),
     (
         "tenants/acme-/keys/x/versions/1",
         ParseErrorKind::EndsWithHyphen,
         Some(2),
-        "invalid key reference at segment 2 (tenant id): must not end with `-` (a DNS label rule)",
+        "invalid key reference at segment 2 (tenant id): a tenant id is 1 to 63 characters of [a-z0-9-], starting and ending with a letter or digit, without `--` in positions 3 and 4; it ends with `-`, which a DNS label may not",
     ),
     (
         "tenants/xn--pple-43d/keys/x/versions/1",
         ParseErrorKind::ReservedHyphens,
         Some(2),
-        "invalid key reference at segment 2 (tenant id): `--` in positions 3 and 4 is reserved for IDNA (`xn--`) and not allowed",
+        "invalid key reference at segment 2 (tenant id): a tenant id is 1 to 63 characters of [a-z0-9-], starting and ending with a letter or digit, without `--` in positions 3 and 4; it has `--` in positions 3 and 4, the form DNS reserves for IDNA (`xn--`)",
     ),
     (
         "tenants/acme/keys/audit-/versions/1",
         ParseErrorKind::EndsWithHyphen,
         Some(4),
-        "invalid key reference at segment 4 (key purpose): must not end with `-` (a DNS label rule)",
+        "invalid key reference at segment 4 (key purpose): a key purpose is 1 to 63 characters of [a-z0-9-], starting and ending with a letter or digit, without `--` in positions 3 and 4; it ends with `-`, which a DNS label may not",
     ),
     (
         "tenants/acme/keys/ab--export/versions/1",
         ParseErrorKind::ReservedHyphens,
         Some(4),
-        "invalid key reference at segment 4 (key purpose): `--` in positions 3 and 4 is reserved for IDNA (`xn--`) and not allowed",
+        "invalid key reference at segment 4 (key purpose): a key purpose is 1 to 63 characters of [a-z0-9-], starting and ending with a letter or digit, without `--` in positions 3 and 4; it has `--` in positions 3 and 4, the form DNS reserves for IDNA (`xn--`)",
     ),
     (
         "tenants/acme/keys/-x/versions/1",
         ParseErrorKind::InvalidStart,
         Some(4),
-        "invalid key reference at segment 4 (key purpose): must start with a letter or digit",
+        "invalid key reference at segment 4 (key purpose): a key purpose is 1 to 63 characters of [a-z0-9-], starting and ending with a letter or digit, without `--` in positions 3 and 4; it starts with `-`",
     ),
     (
         "tenants/acmé/keys/x/versions/1",
         ParseErrorKind::NotAscii { position: 11 },
         None,
-        "invalid key reference: non-ASCII byte at offset 11",
+        "invalid key reference: identifiers are ASCII only; offset 11 holds a byte outside ASCII",
     ),
     (
         "tenants/acme/keys/x/versions/１",
         ParseErrorKind::NotAscii { position: 29 },
         None,
-        "invalid key reference: non-ASCII byte at offset 29",
+        "invalid key reference: identifiers are ASCII only; offset 29 holds a byte outside ASCII",
     ),
     (
         "tenants\\acme\\keys\\x\\versions\\1",
@@ -408,6 +396,38 @@ fn rejected_key_names() {
     }
 }
 
+/// A wrong character is reported by the rule it breaks and its offset,
+/// never by itself: not in `Display`, not in `Debug`, standalone or in a
+/// path form.
+#[test]
+fn an_invalid_character_is_named_by_its_offset_not_echoed() {
+    for ch in ['_', '.', '#', 'Q', '!', '@'] {
+        let tenant = format!("acme{ch}corp");
+        let errors = [
+            tenant.parse::<TenantId>().unwrap_err(),
+            tenant.parse::<KeyPurpose>().unwrap_err(),
+            format!("tenants/{tenant}/keys/x/versions/1")
+                .parse::<KeyRef>()
+                .unwrap_err(),
+            format!("tenants/acme/keys/{tenant}")
+                .parse::<KeyName>()
+                .unwrap_err(),
+        ];
+        for e in errors {
+            let (text, debug) = (e.to_string(), format!("{e:?} {e:#?}"));
+            assert!(
+                !text.contains(ch) && !debug.contains(ch),
+                "{ch:?}: {text} {debug}"
+            );
+            assert!(text.contains("1 to 63 characters of [a-z0-9-]"), "{text}");
+            assert!(
+                text.ends_with("offset 4 holds a character outside [a-z0-9-]"),
+                "{text}"
+            );
+        }
+    }
+}
+
 #[test]
 fn standalone_identifiers_have_no_segment() {
     let err = "".parse::<TenantId>().unwrap_err();
@@ -415,16 +435,10 @@ fn standalone_identifiers_have_no_segment() {
     assert_eq!(err.to_string(), "invalid tenant id: input is empty");
 
     let err = "ssh session".parse::<KeyPurpose>().unwrap_err();
-    assert_eq!(
-        err.kind(),
-        ParseErrorKind::InvalidCharacter {
-            ch: ' ',
-            position: 3
-        }
-    );
+    assert_eq!(err.kind(), ParseErrorKind::InvalidCharacter { position: 3 });
     assert_eq!(
         err.to_string(),
-        "invalid key purpose: only lowercase letters, digits and `-` are allowed, found ' ' at offset 3"
+        "invalid key purpose: a key purpose is 1 to 63 characters of [a-z0-9-], starting and ending with a letter or digit, without `--` in positions 3 and 4; offset 3 holds a character outside [a-z0-9-]"
     );
 
     let err = "007".parse::<KeyVersion>().unwrap_err();
@@ -456,24 +470,27 @@ fn slugs_are_dns_labels() {
     for (input, message) in [
         (
             "acme-",
-            "invalid tenant id: must not end with `-` (a DNS label rule)",
+            "invalid tenant id: a tenant id is 1 to 63 characters of [a-z0-9-], starting and ending with a letter or digit, without `--` in positions 3 and 4; it ends with `-`, which a DNS label may not",
         ),
         (
             "a-",
-            "invalid tenant id: must not end with `-` (a DNS label rule)",
+            "invalid tenant id: a tenant id is 1 to 63 characters of [a-z0-9-], starting and ending with a letter or digit, without `--` in positions 3 and 4; it ends with `-`, which a DNS label may not",
         ),
-        ("-", "invalid tenant id: must start with a letter or digit"),
+        (
+            "-",
+            "invalid tenant id: a tenant id is 1 to 63 characters of [a-z0-9-], starting and ending with a letter or digit, without `--` in positions 3 and 4; it starts with `-`",
+        ),
         (
             "xn--pple-43d",
-            "invalid tenant id: `--` in positions 3 and 4 is reserved for IDNA (`xn--`) and not allowed",
+            "invalid tenant id: a tenant id is 1 to 63 characters of [a-z0-9-], starting and ending with a letter or digit, without `--` in positions 3 and 4; it has `--` in positions 3 and 4, the form DNS reserves for IDNA (`xn--`)",
         ),
         (
             "ab--c",
-            "invalid tenant id: `--` in positions 3 and 4 is reserved for IDNA (`xn--`) and not allowed",
+            "invalid tenant id: a tenant id is 1 to 63 characters of [a-z0-9-], starting and ending with a letter or digit, without `--` in positions 3 and 4; it has `--` in positions 3 and 4, the form DNS reserves for IDNA (`xn--`)",
         ),
         (
             "xn--",
-            "invalid tenant id: `--` in positions 3 and 4 is reserved for IDNA (`xn--`) and not allowed",
+            "invalid tenant id: a tenant id is 1 to 63 characters of [a-z0-9-], starting and ending with a letter or digit, without `--` in positions 3 and 4; it has `--` in positions 3 and 4, the form DNS reserves for IDNA (`xn--`)",
         ),
     ] {
         assert_eq!(

@@ -9,8 +9,8 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use crate::support::{SpyRoot, name, scope};
-use key_model::ring::{KeyStore, MemoryKeyStore, StoredKey};
-use key_model::testing::{Canary, find_leak};
+use key_model::ring::StoredKey;
+use key_model::testing::{Canary, EditableKeyStore, find_leak};
 use key_model::{Envelope, Error, KeyRing, KeyVersion, Timestamp};
 
 /// 32 bytes, a key's length, so that the plaintext can be a canary too.
@@ -19,7 +19,7 @@ const PLAINTEXT: &[u8; 32] = b"TOP-SECRET-RECORDING-CONTENT-001";
 #[test]
 fn no_ring_error_carries_key_material_or_plaintext() {
     let root = Arc::new(SpyRoot::new());
-    let store = Arc::new(MemoryKeyStore::new());
+    let store = Arc::new(EditableKeyStore::new());
     let ring = KeyRing::new(Arc::clone(&store), Arc::clone(&root));
     let (acme, globex) = (scope("acme"), scope("globex"));
     let key = name("acme", "ssh-session-recording");
@@ -60,11 +60,11 @@ fn no_ring_error_carries_key_material_or_plaintext() {
     errors.push(ring.enable(&acme, &v1).unwrap_err());
     errors.push(ring.create_key(&acme, &key).unwrap_err());
     // Backend failures: a record whose wrapped material was swapped.
-    let (record, revision) = store.load(&key).unwrap().unwrap();
+    let (record, revision) = store.record(&key).unwrap().unwrap();
     let mut json = serde_json::to_value(&record).unwrap();
     json["versions"][1]["wrapped"] = serde_json::json!("AAAAAAAA");
     store
-        .save(
+        .write(
             &serde_json::from_value::<StoredKey>(json).unwrap(),
             Some(revision),
         )

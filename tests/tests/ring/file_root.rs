@@ -74,6 +74,29 @@ fn a_key_file_others_may_read_or_write_is_refused() {
     FileRootKey::open_or_create(&path).unwrap();
 }
 
+/// A key file another user owns could have been written (or kept a copy
+/// of) by that user: refused, whatever its mode. The test runs as root
+/// (it must, to give a file away): `chown` to `nobody`, as a deployment
+/// that copied the key in as the wrong user would leave it.
+#[test]
+fn a_key_file_owned_by_another_user_is_refused() {
+    use std::os::unix::fs::MetadataExt as _;
+    let dir = TempDir::new("file-root-owner");
+    let path = dir.file("root.key");
+    FileRootKey::open_or_create(&path).unwrap();
+    let ours = fs::metadata(&path).unwrap().uid();
+    let other = if ours == 65534 { 0 } else { 65534 }; // `nobody`
+    if let Err(e) = std::os::unix::fs::chown(&path, Some(other), None) {
+        panic!("chown of the key file failed ({e}): run the tests as root, as CI does");
+    }
+    let e = FileRootKey::open_or_create(&path).unwrap_err();
+    assert_eq!(e.kind(), BackendErrorKind::Unavailable, "{e}");
+    assert!(e.to_string().contains("not owned by"), "{e}");
+    // Given back, it opens again: the owner was the only thing wrong.
+    std::os::unix::fs::chown(&path, Some(ours), None).unwrap();
+    FileRootKey::open_or_create(&path).unwrap();
+}
+
 #[test]
 fn a_symbolic_link_a_directory_and_a_wrong_length_are_refused() {
     let dir = TempDir::new("file-root-shape");

@@ -15,8 +15,9 @@ use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 
 use crate::support::{TempDir, name, scope};
-use key_model::ring::{FileRootKey, KeyStore, MemoryKeyStore, SqliteKeyStore, StoredKey};
-use key_model::{Envelope, KeyRing, KeyState, Timestamp};
+use key_model::ring::{FileRootKey, KeyStore, Revision, SqliteKeyStore, StoreCall, StoredKey};
+use key_model::testing::EditableKeyStore;
+use key_model::{BackendError, Envelope, KeyName, KeyRing, KeyState, TenantId, Timestamp};
 
 const MANIFEST: &str = "envelopes.json";
 const RECORDS: &str = "stored-keys.json";
@@ -37,11 +38,54 @@ fn checked_in() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
+/// The SQLite store, with a copy of every record the ring writes: the
+/// fixtures' JSON records (only the ring may read a store).
+struct Copying {
+    sqlite: SqliteKeyStore,
+    copy: EditableKeyStore,
+}
+
+impl KeyStore for Copying {
+    fn load(
+        &self,
+        call: &StoreCall,
+        name: &KeyName,
+    ) -> Result<Option<(StoredKey, Revision)>, BackendError> {
+        self.sqlite.load(call, name)
+    }
+
+    fn list(&self, call: &StoreCall, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
+        self.sqlite.list(call, tenant)
+    }
+
+    fn save(
+        &self,
+        call: &StoreCall,
+        key: &StoredKey,
+        expected: Option<Revision>,
+    ) -> Result<Revision, BackendError> {
+        let revision = self.sqlite.save(call, key, expected)?;
+        let copied = self.copy.record(key.name())?.map(|(_, r)| r);
+        self.copy.write(key, copied)?;
+        Ok(revision)
+    }
+}
+
+impl Copying {
+    fn open(dir: &Path) -> std::sync::Arc<Copying> {
+        std::sync::Arc::new(Copying {
+            sqlite: SqliteKeyStore::open(dir.join(STORE)).unwrap(),
+            copy: EditableKeyStore::new(),
+        })
+    }
+}
+
 /// What the generator does, against the ring it is given.
 fn write_fixtures(dir: &Path) {
     fs::create_dir_all(dir.join("envelopes")).unwrap();
+    let store = Copying::open(dir);
     let ring = KeyRing::new(
-        SqliteKeyStore::open(dir.join(STORE)).unwrap(),
+        std::sync::Arc::clone(&store),
         FileRootKey::open_or_create(dir.join(ROOT)).unwrap(),
     );
     let (acme, globex) = (scope("acme"), scope("globex"));
@@ -120,10 +164,9 @@ fn write_fixtures(dir: &Path) {
         "globex\u{2019}s session",
     );
 
-    let store = SqliteKeyStore::open(dir.join(STORE)).unwrap();
     let records: Vec<StoredKey> = [&recordings, &exports, &theirs]
         .iter()
-        .map(|key| store.load(key).unwrap().unwrap().0)
+        .map(|key| store.copy.record(key).unwrap().unwrap().0)
         .collect();
     fs::write(
         dir.join(RECORDS),
@@ -161,21 +204,52 @@ fn check_fixtures(from: &Path) {
         serde_json::from_str(&fs::read_to_string(from.join(RECORDS)).unwrap()).unwrap();
     assert_eq!(records.len(), 3, "the fixtures' stored records");
 
-    // The SQLite file, as today's store reads it.
+    // The SQLite file, as today's store reads it; its rows hold the JSON
+    // records' wrapped material, version for version (read with SQL: only
+    // the ring may read a store), and the ring over it sees their metadata
+    // (below).
     let sqlite = SqliteKeyStore::open(work.file(STORE)).unwrap();
     assert_eq!(sqlite.verify().unwrap(), 3);
-    for record in &records {
-        let (loaded, _) = sqlite.load(record.name()).unwrap().unwrap();
-        assert_eq!(&loaded, record, "the SQLite row and the JSON record agree");
+    let rows: std::collections::BTreeMap<String, Option<Vec<u8>>> =
+        rusqlite::Connection::open(work.file(STORE))
+            .unwrap()
+            .prepare("SELECT key_ref, wrapped FROM key_versions")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+    let versions: Vec<_> = records.iter().flat_map(StoredKey::versions).collect();
+    assert_eq!(rows.len(), versions.len(), "one SQLite row per version");
+    for v in &versions {
+        assert_eq!(
+            rows[&v.metadata().key_ref().to_string()].as_deref(),
+            v.wrapped().map(key_model::ring::WrappedKey::as_bytes),
+            "the SQLite row and the JSON record agree"
+        );
     }
     // The JSON records, as a store that keeps serde's form reads them.
-    let json = MemoryKeyStore::new();
+    let json = EditableKeyStore::new();
     for record in &records {
-        json.save(record, None).unwrap();
+        json.write(record, None).unwrap();
     }
 
     let root = || FileRootKey::open_or_create(work.file(ROOT)).unwrap();
     for ring in [KeyRing::new(sqlite, root()), KeyRing::new(json, root())] {
+        for record in &records {
+            let tenant = scope(record.name().tenant().as_str());
+            let stored: Vec<_> = record
+                .versions()
+                .iter()
+                .map(key_model::ring::StoredVersion::metadata)
+                .collect();
+            let seen = ring.versions(&tenant, record.name()).unwrap();
+            assert_eq!(
+                seen.iter().collect::<Vec<_>>(),
+                stored,
+                "the ring sees the JSON record's metadata"
+            );
+        }
         for s in &sealed {
             let binary = Envelope::from_bytes(
                 &fs::read(from.join(format!("envelopes/{}.bin", s.name))).unwrap(),

@@ -11,15 +11,16 @@ use std::thread;
 use std::time::Duration;
 
 use crate::support::{name, scope};
-use key_model::ring::{KeyStore, MemoryKeyStore, MemoryRootKey, Revision, StoredKey};
+use key_model::ring::{KeyStore, MemoryKeyStore, MemoryRootKey, Revision, StoreCall, StoredKey};
+use key_model::testing::EditableKeyStore;
 use key_model::{
     BackendError, BackendErrorKind, Error, KeyName, KeyRing, StateKind, TenantId, Timestamp,
 };
 
 /// Two rings over one store and one root key, the second with cache
 /// lifetime `ttl`.
-fn two_rings(ttl: Duration) -> (Arc<MemoryKeyStore>, KeyRing, KeyRing) {
-    let store = Arc::new(MemoryKeyStore::new());
+fn two_rings(ttl: Duration) -> (Arc<EditableKeyStore>, KeyRing, KeyRing) {
+    let store = Arc::new(EditableKeyStore::new());
     let root = Arc::new(MemoryRootKey::generate().unwrap());
     let a = KeyRing::new(Arc::clone(&store), Arc::clone(&root));
     let b = KeyRing::new(Arc::clone(&store), root).with_cache_ttl(ttl);
@@ -131,7 +132,7 @@ fn concurrent_rotations_on_two_rings_lose_nothing() {
 
     let returned: BTreeSet<u32> = results.iter().map(|(v, _, _)| *v).collect();
     assert_eq!(returned.len(), 2 * ROTATIONS, "a version number was reused");
-    let (record, _) = store.load(&key).unwrap().unwrap();
+    let (record, _) = store.record(&key).unwrap().unwrap();
     let stored: Vec<u32> = record
         .versions()
         .iter()
@@ -193,7 +194,7 @@ fn a_rotation_racing_a_disable_on_another_ring_undoes_neither() {
     };
     rotator.join().unwrap();
     toggler.join().unwrap();
-    let (record, _) = store.load(&key).unwrap().unwrap();
+    let (record, _) = store.record(&key).unwrap().unwrap();
     assert_eq!(record.versions().len(), ROUNDS + 2, "a rotation was lost");
     assert_eq!(
         record.versions()[0].metadata().state().kind(),
@@ -208,28 +209,37 @@ fn two_rings_creating_one_key_one_wins() {
     let (acme, key) = (scope("acme"), name("acme", "audit-export"));
     let made = a.create_key(&acme, &key).unwrap();
     assert_eq!(b.create_key(&acme, &key).unwrap_err(), Error::KeyExists);
-    let (record, _) = store.load(&key).unwrap().unwrap();
+    let (record, _) = store.record(&key).unwrap().unwrap();
     assert_eq!(record.versions().len(), 1);
     assert_eq!(record.versions()[0].metadata(), &made);
 }
 
 /// A store where another writer always wins the race.
 struct AlwaysConflicting {
-    inner: MemoryKeyStore,
+    inner: EditableKeyStore,
     saves: AtomicUsize,
     conflict: std::sync::atomic::AtomicBool,
 }
 
 impl KeyStore for AlwaysConflicting {
-    fn load(&self, name: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError> {
-        self.inner.load(name)
+    fn load(
+        &self,
+        call: &StoreCall,
+        name: &KeyName,
+    ) -> Result<Option<(StoredKey, Revision)>, BackendError> {
+        self.inner.load(call, name)
     }
 
-    fn list(&self, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
-        self.inner.list(tenant)
+    fn list(&self, call: &StoreCall, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
+        self.inner.list(call, tenant)
     }
 
-    fn save(&self, key: &StoredKey, expected: Option<Revision>) -> Result<Revision, BackendError> {
+    fn save(
+        &self,
+        call: &StoreCall,
+        key: &StoredKey,
+        expected: Option<Revision>,
+    ) -> Result<Revision, BackendError> {
         if self.conflict.load(Ordering::SeqCst) {
             self.saves.fetch_add(1, Ordering::SeqCst);
             return Err(BackendError::new(
@@ -237,21 +247,21 @@ impl KeyStore for AlwaysConflicting {
                 "lost the race",
             ));
         }
-        self.inner.save(key, expected)
+        self.inner.save(call, key, expected)
     }
 }
 
 #[test]
 fn a_change_that_keeps_losing_gives_a_typed_conflict_and_writes_nothing() {
     let store = Arc::new(AlwaysConflicting {
-        inner: MemoryKeyStore::new(),
+        inner: EditableKeyStore::new(),
         saves: AtomicUsize::new(0),
         conflict: false.into(),
     });
     let ring = KeyRing::new(Arc::clone(&store), MemoryRootKey::generate().unwrap());
     let (acme, key) = (scope("acme"), name("acme", "audit-export"));
     ring.create_key(&acme, &key).unwrap();
-    let before = store.load(&key).unwrap();
+    let before = store.inner.record(&key).unwrap();
     store.conflict.store(true, Ordering::SeqCst);
 
     let e = ring.rotate(&acme, &key).unwrap_err();
@@ -264,7 +274,7 @@ fn a_change_that_keeps_losing_gives_a_typed_conflict_and_writes_nothing() {
         (2..=16).contains(&attempts),
         "{attempts} attempts: retried, but a bounded number of times"
     );
-    assert_eq!(store.load(&key).unwrap(), before);
+    assert_eq!(store.inner.record(&key).unwrap(), before);
     // The ring still serves the key as stored.
     let sealed = ring.encrypt(&acme, &key, b"rows", b"").unwrap();
     assert_eq!(sealed.key_ref().version().get(), 1);
@@ -279,22 +289,31 @@ struct Counting {
 }
 
 impl KeyStore for Counting {
-    fn load(&self, name: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError> {
+    fn load(
+        &self,
+        call: &StoreCall,
+        name: &KeyName,
+    ) -> Result<Option<(StoredKey, Revision)>, BackendError> {
         self.loads.fetch_add(1, Ordering::SeqCst);
-        self.inner.load(name)
+        self.inner.load(call, name)
     }
 
-    fn revision(&self, name: &KeyName) -> Result<Option<Revision>, BackendError> {
+    fn revision(&self, call: &StoreCall, name: &KeyName) -> Result<Option<Revision>, BackendError> {
         self.revisions.fetch_add(1, Ordering::SeqCst);
-        self.inner.revision(name)
+        self.inner.revision(call, name)
     }
 
-    fn list(&self, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
-        self.inner.list(tenant)
+    fn list(&self, call: &StoreCall, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
+        self.inner.list(call, tenant)
     }
 
-    fn save(&self, key: &StoredKey, expected: Option<Revision>) -> Result<Revision, BackendError> {
-        self.inner.save(key, expected)
+    fn save(
+        &self,
+        call: &StoreCall,
+        key: &StoredKey,
+        expected: Option<Revision>,
+    ) -> Result<Revision, BackendError> {
+        self.inner.save(call, key, expected)
     }
 }
 

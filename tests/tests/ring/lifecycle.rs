@@ -2,7 +2,7 @@
 //! every one of them.
 
 use crate::support::{Fixture, name, scope};
-use key_model::ring::{KeyStore, MemoryKeyStore, Revision};
+use key_model::ring::{KeyStore, MemoryKeyStore, Revision, StoreCall};
 use key_model::{
     Error, KeyRing, KeyState, KeyVersion, Operation, StateKind, Timestamp, TransitionError,
 };
@@ -154,7 +154,7 @@ fn full_lifecycle_down_to_destroyed_keeps_the_version_number() {
         fx.ring.enable(&acme, &v1),
         Err(Error::Transition(_))
     ));
-    let (stored, _) = fx.store.load(&key).unwrap().unwrap();
+    let (stored, _) = fx.store.record(&key).unwrap().unwrap();
     assert!(stored.versions()[0].wrapped().is_none());
     assert!(stored.versions()[1].wrapped().is_some());
     let refused = fx.ring.decrypt(&acme, &sealed, b"").unwrap_err();
@@ -399,7 +399,7 @@ fn wrapped_material_is_bound_to_its_version() {
     let key = name("acme", "audit-export");
     fx.ring.create_key(&acme, &key).unwrap();
     fx.ring.rotate(&acme, &key).unwrap();
-    let (record, _) = fx.store.load(&key).unwrap().unwrap();
+    let (record, _) = fx.store.record(&key).unwrap().unwrap();
     let v1_wrapped = serde_json::to_value(record.versions()[0].wrapped()).unwrap();
     fx.edit_version(&key.at_version(v(2)), |version| {
         version["wrapped"] = v1_wrapped;
@@ -427,20 +427,23 @@ struct PanickingStore {
 impl KeyStore for PanickingStore {
     fn load(
         &self,
+        call: &StoreCall,
         name: &key_model::KeyName,
     ) -> Result<Option<(key_model::ring::StoredKey, Revision)>, key_model::BackendError> {
-        self.inner.load(name)
+        self.inner.load(call, name)
     }
 
     fn list(
         &self,
+        call: &StoreCall,
         tenant: &key_model::TenantId,
     ) -> Result<Vec<key_model::KeyName>, key_model::BackendError> {
-        self.inner.list(tenant)
+        self.inner.list(call, tenant)
     }
 
     fn save(
         &self,
+        call: &StoreCall,
         key: &key_model::ring::StoredKey,
         expected: Option<Revision>,
     ) -> Result<Revision, key_model::BackendError> {
@@ -448,7 +451,7 @@ impl KeyStore for PanickingStore {
             !self.fail.load(std::sync::atomic::Ordering::SeqCst),
             "store crashed"
         );
-        self.inner.save(key, expected)
+        self.inner.save(call, key, expected)
     }
 }
 

@@ -9,9 +9,9 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use key_model::ring::{
-    ExposeSecret, KeyStore, MemoryKeyStore, MemoryRootKey, RingCall, RootKey, SecretBox, StoredKey,
-    WrappedKey,
+    ExposeSecret, MemoryRootKey, RingCall, RootKey, SecretBox, StoredKey, WrappedKey,
 };
+use key_model::testing::EditableKeyStore;
 use key_model::{BackendError, KeyName, KeyRef, KeyRing, TenantScope};
 
 pub fn scope(tenant: &str) -> TenantScope {
@@ -100,14 +100,14 @@ impl RootKey for SpyRoot {
 /// store and open a fresh ring on it (the fresh ring loads the edited
 /// record, as a restarted process would).
 pub struct Fixture {
-    pub store: Arc<MemoryKeyStore>,
+    pub store: Arc<EditableKeyStore>,
     pub root: Arc<SpyRoot>,
     pub ring: KeyRing,
 }
 
 impl Fixture {
     pub fn new() -> Fixture {
-        let store = Arc::new(MemoryKeyStore::new());
+        let store = Arc::new(EditableKeyStore::new());
         let root = Arc::new(SpyRoot::new());
         let ring = KeyRing::new(Arc::clone(&store), Arc::clone(&root));
         Fixture { store, root, ring }
@@ -123,7 +123,7 @@ impl Fixture {
     pub fn edit_version(&self, key_ref: &KeyRef, edit: impl FnOnce(&mut serde_json::Value)) {
         let (record, revision) = self
             .store
-            .load(&key_ref.name())
+            .record(&key_ref.name())
             .expect("store")
             .expect("key exists");
         let mut json = serde_json::to_value(&record).expect("serializable");
@@ -134,7 +134,7 @@ impl Fixture {
             .expect("version exists");
         edit(version);
         let edited: StoredKey = serde_json::from_value(json).expect("deserializable");
-        self.store.save(&edited, Some(revision)).expect("store");
+        self.store.write(&edited, Some(revision)).expect("store");
     }
 
     /// Sets the stored state of `key_ref` to `state` (serde's form of a

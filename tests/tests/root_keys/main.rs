@@ -1,11 +1,13 @@
 //! Root keys held by a real KMS or HSM, each tested against a real server
 //! that the tests start themselves (`servers`): OpenBao's transit engine
 //! (`transit`), a SoftHSM2 token (`pkcs11`) and LocalStack's KMS
-//! (`aws_kms`). For each provider: a round trip through a cold ring, the key
-//! reference bound to the wrapped bytes, fail-closed behaviour when the
-//! provider disables the key or cannot be reached (and service restored
-//! when it is re-enabled), rotation of the root key over a store of many
-//! keys, and leak canaries over every error and `Debug`.
+//! (`aws_kms`). For each provider, through one suite (`suite`): a round
+//! trip through a cold ring, the key reference bound to the wrapped bytes,
+//! fail-closed behaviour when the provider disables the key (and service
+//! restored when it is re-enabled), rotation of the root key over a store
+//! of many keys; and in each provider's file, what only it has, failing
+//! closed when it cannot be reached, and leak canaries over every error and
+//! `Debug`.
 //!
 //! Run all of it with `cargo test -p key-model-tests --test root_keys`
 //! after `bash scripts/install-test-deps.sh`.
@@ -13,11 +15,13 @@
 mod aws_kms;
 mod pkcs11;
 mod servers;
+mod suite;
 mod transit;
 
 use std::sync::Arc;
 
-use key_model::ring::{KeyStore, MemoryKeyStore, StoredKey};
+use key_model::ring::StoredKey;
+use key_model::testing::EditableKeyStore;
 use key_model::{KeyName, TenantScope};
 
 /// The scope of `tenant`, as the host grants it.
@@ -32,17 +36,18 @@ pub(crate) fn name(tenant: &str, purpose: &str) -> KeyName {
         .expect("valid key name")
 }
 
-/// A store shared by several rings (a warm one and a cold one).
-pub(crate) fn shared_store() -> Arc<MemoryKeyStore> {
-    Arc::new(MemoryKeyStore::new())
+/// A store shared by several rings (a warm one and a cold one), whose
+/// records the test may edit as an attacker with the database would.
+pub(crate) fn shared_store() -> Arc<EditableKeyStore> {
+    Arc::new(EditableKeyStore::new())
 }
 
 /// The stored record of `name`, with the wrapped material of versions `a`
 /// and `b` (indices) swapped: what an attacker with write access to the
 /// store can do.
-pub(crate) fn swap_wrapped(store: &dyn KeyStore, name: &KeyName, a: usize, b: usize) {
+pub(crate) fn swap_wrapped(store: &EditableKeyStore, name: &KeyName, a: usize, b: usize) {
     let (record, revision) = store
-        .load(name)
+        .record(name)
         .expect("store answers")
         .expect("key exists");
     let mut json = serde_json::to_value(&record).expect("record serializes");
@@ -52,5 +57,5 @@ pub(crate) fn swap_wrapped(store: &dyn KeyStore, name: &KeyName, a: usize, b: us
     versions[a]["wrapped"] = wb;
     versions[b]["wrapped"] = wa;
     let swapped: StoredKey = serde_json::from_value(json).expect("record deserializes");
-    store.save(&swapped, Some(revision)).expect("store saves");
+    store.write(&swapped, Some(revision)).expect("store saves");
 }

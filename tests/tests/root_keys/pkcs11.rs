@@ -1,18 +1,74 @@
 //! `Pkcs11RootKey` against a real SoftHSM2 token.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
-use key_model::ring::{KeyStore, Pkcs11Config, Pkcs11RootKey};
+use key_model::ring::{Pkcs11Config, Pkcs11RootKey};
 use key_model::testing::{CanaryKeys, assert_no_leak, ring_with_canary_keys, root_key_conformance};
-use key_model::{BackendErrorKind, Error, KeyRing};
+use key_model::{BackendErrorKind, KeyRing};
 
 use crate::servers::softhsm::{MODULE, Token, pin_canary};
+use crate::suite::{self, Provider, backend_kind};
 use crate::{name, scope, shared_store, swap_wrapped};
 
-fn backend_kind<T: std::fmt::Debug>(result: Result<T, Error>) -> BackendErrorKind {
-    match result {
-        Err(Error::Backend(e)) => e.kind(),
-        other => panic!("expected a backend error, got {other:?}"),
+/// The shared token, as the suite drives it: one token key per label, and
+/// the handle that created it (the administrator's: it adds, disables and
+/// destroys versions).
+struct Pkcs11 {
+    token: &'static Token,
+    admins: Mutex<HashMap<String, Arc<Pkcs11RootKey>>>,
+}
+
+impl Pkcs11 {
+    fn admin(&self, label: &str) -> Arc<Pkcs11RootKey> {
+        Arc::clone(&self.admins.lock().unwrap()[label])
+    }
+}
+
+impl Provider for Pkcs11 {
+    type Root = Arc<Pkcs11RootKey>;
+
+    fn create(&self, label: &str) -> Arc<Pkcs11RootKey> {
+        let root = Arc::new(self.token.root_key(label));
+        let mut admins = self.admins.lock().unwrap();
+        admins.insert(label.to_owned(), Arc::clone(&root));
+        root
+    }
+
+    fn reconnect(&self, label: &str) -> Arc<Pkcs11RootKey> {
+        Arc::new(Pkcs11RootKey::open(self.token.config(label)).unwrap())
+    }
+
+    fn set_usable(&self, label: &str, usable: bool) {
+        self.admin(label).set_usable(1, usable).unwrap();
+    }
+
+    /// A second version of the token key, made by the handle that wraps.
+    fn rotate(&self, label: &str) -> Arc<Pkcs11RootKey> {
+        let admin = self.admin(label);
+        assert_eq!(admin.add_version().unwrap(), 2);
+        admin
+    }
+
+    fn retire(&self, label: &str) {
+        self.admin(label).destroy_version(1).unwrap();
+    }
+
+    /// The wrapped bytes name their token key version after the format
+    /// byte.
+    fn wrapped_by_new_version(&self, _: &str, wrapped: &[u8]) -> bool {
+        wrapped.get(1..5) == Some(&2u32.to_be_bytes()[..])
+    }
+
+    fn with_retired_version(&self, label: &str) -> Arc<Pkcs11RootKey> {
+        self.reconnect(label)
+    }
+}
+
+fn pkcs11() -> Pkcs11 {
+    Pkcs11 {
+        token: Token::shared(),
+        admins: Mutex::default(),
     }
 }
 
@@ -24,46 +80,22 @@ fn passes_the_root_key_conformance_suite() {
 
 #[test]
 fn round_trip_through_a_cold_ring() {
-    let token = Token::shared();
-    let store = shared_store();
-    let warm = KeyRing::new(
-        Arc::clone(&store),
-        token.root_key("round_trip_through_a_cold_ring"),
-    );
-    let (acme, orders) = (scope("acme"), name("acme", "orders"));
-    warm.create_key(&acme, &orders).unwrap();
-    let sealed = warm.encrypt(&acme, &orders, b"row 1", b"ctx").unwrap();
-    let cold = KeyRing::new(
-        Arc::clone(&store),
-        Pkcs11RootKey::open(token.config("round_trip_through_a_cold_ring")).unwrap(),
-    );
-    assert_eq!(
-        cold.decrypt(&acme, &sealed, b"ctx").unwrap().as_bytes(),
-        b"row 1"
-    );
+    suite::round_trip_through_a_cold_ring(&pkcs11(), "suite_round_trip");
 }
 
 #[test]
 fn wrapped_bytes_are_bound_to_their_version() {
-    let token = Token::shared();
-    let store = shared_store();
-    let ring = KeyRing::new(
-        Arc::clone(&store),
-        token.root_key("wrapped_bytes_are_bound_to_their_version"),
-    );
-    let (acme, orders) = (scope("acme"), name("acme", "orders"));
-    ring.create_key(&acme, &orders).unwrap();
-    let sealed = ring.encrypt(&acme, &orders, b"row", b"").unwrap();
-    ring.rotate(&acme, &orders).unwrap();
-    swap_wrapped(&*store, &orders, 0, 1);
-    let cold = KeyRing::new(
-        Arc::clone(&store),
-        Pkcs11RootKey::open(token.config("wrapped_bytes_are_bound_to_their_version")).unwrap(),
-    );
-    assert_eq!(
-        backend_kind(cold.decrypt(&acme, &sealed, b"")),
-        BackendErrorKind::Unwrap
-    );
+    suite::wrapped_bytes_are_bound_to_their_version(&pkcs11(), "suite_binding");
+}
+
+#[test]
+fn disabling_the_key_fails_closed_and_re_enabling_restores_service() {
+    suite::refusal_fails_closed_and_acceptance_restores_service(&pkcs11(), "suite_disable");
+}
+
+#[test]
+fn rotation_rewraps_many_keys_and_retires_the_old_version() {
+    suite::rotation_rewraps_many_keys_and_retires_the_old_version(&pkcs11(), "suite_rotation");
 }
 
 #[test]
@@ -74,42 +106,6 @@ fn a_missing_key_is_refused() {
     let token = Token::shared();
     let missing = Pkcs11RootKey::open(token.config("no-such-key")).unwrap_err();
     assert_eq!(missing.kind(), BackendErrorKind::Refused);
-}
-
-#[test]
-fn disabling_the_key_fails_closed_and_re_enabling_restores_service() {
-    let token = Token::shared();
-    let store = shared_store();
-    let admin = Arc::new(token.root_key("disabling_the_key_fails_closed_and_re_en"));
-    let warm = KeyRing::new(Arc::clone(&store), Arc::clone(&admin));
-    let (acme, orders) = (scope("acme"), name("acme", "orders"));
-    warm.create_key(&acme, &orders).unwrap();
-    let sealed = warm.encrypt(&acme, &orders, b"row", b"").unwrap();
-    let cold = KeyRing::new(
-        Arc::clone(&store),
-        Pkcs11RootKey::open(token.config("disabling_the_key_fails_closed_and_re_en")).unwrap(),
-    );
-
-    admin.set_usable(1, false).unwrap();
-    assert_eq!(
-        backend_kind(cold.decrypt(&acme, &sealed, b"")),
-        BackendErrorKind::Refused
-    );
-    assert_eq!(
-        backend_kind(warm.create_key(&acme, &name("acme", "invoices"))),
-        BackendErrorKind::Refused
-    );
-    // Cached material stays usable in the warm ring (the documented bound).
-    assert_eq!(
-        warm.decrypt(&acme, &sealed, b"").unwrap().as_bytes(),
-        b"row"
-    );
-
-    admin.set_usable(1, true).unwrap();
-    assert_eq!(
-        cold.decrypt(&acme, &sealed, b"").unwrap().as_bytes(),
-        b"row"
-    );
 }
 
 #[test]
@@ -135,66 +131,6 @@ fn an_unreachable_token_fails_closed() {
 }
 
 #[test]
-fn rotation_rewraps_many_keys_and_retires_the_old_version() {
-    let token = Token::shared();
-    let store = shared_store();
-    let root = Arc::new(token.root_key("rotation_rewraps_many_keys_and_retires_t"));
-    let ring = KeyRing::new(Arc::clone(&store), Arc::clone(&root));
-    let tenants = ["acme", "globex", "initech", "umbrella"];
-    let mut sealed = Vec::new();
-    for tenant in tenants {
-        for i in 0..12 {
-            let (s, n) = (scope(tenant), name(tenant, &format!("k{i}")));
-            ring.create_key(&s, &n).unwrap();
-            sealed.push((tenant, ring.encrypt(&s, &n, b"old", b"").unwrap()));
-        }
-    }
-    let before = store.load(&name("acme", "k0")).unwrap().unwrap().0;
-
-    assert_eq!(root.add_version().unwrap(), 2);
-    let mut rewrapped = 0;
-    for tenant in tenants {
-        rewrapped += ring.rewrap_all(&scope(tenant)).unwrap();
-    }
-    assert_eq!(rewrapped, tenants.len() * 12);
-    root.destroy_version(1).unwrap();
-
-    let cold = KeyRing::new(
-        Arc::clone(&store),
-        Pkcs11RootKey::open(token.config("rotation_rewraps_many_keys_and_retires_t")).unwrap(),
-    );
-    for tenant in tenants {
-        for i in 0..12 {
-            let record = store
-                .load(&name(tenant, &format!("k{i}")))
-                .unwrap()
-                .unwrap()
-                .0;
-            let wrapped = record.versions()[0].wrapped().unwrap().as_bytes();
-            assert_eq!(&wrapped[1..5], &2u32.to_be_bytes(), "{tenant}/k{i}");
-        }
-    }
-    for (tenant, envelope) in &sealed {
-        assert_eq!(
-            cold.decrypt(&scope(tenant), envelope, b"")
-                .unwrap()
-                .as_bytes(),
-            b"old"
-        );
-    }
-    let old_store = shared_store();
-    old_store.save(&before, None).unwrap();
-    let old = KeyRing::new(
-        Arc::clone(&old_store),
-        Pkcs11RootKey::open(token.config("rotation_rewraps_many_keys_and_retires_t")).unwrap(),
-    );
-    assert_eq!(
-        backend_kind(old.decrypt(&scope("acme"), &sealed[0].1, b"")),
-        BackendErrorKind::Refused
-    );
-}
-
-#[test]
 fn no_pin_or_key_material_in_any_error_or_debug() {
     let token = Token::shared();
     let canaries = CanaryKeys::new(1411);
@@ -212,16 +148,16 @@ fn no_pin_or_key_material_in_any_error_or_debug() {
     ring.rotate(&acme, &orders).unwrap();
     let sealed = ring.encrypt(&acme, &orders, b"row", b"").unwrap();
     outputs.push(format!("{ring:?} {ring:#?}"));
-    outputs.push(format!("{:?}", store.load(&orders).unwrap()));
+    outputs.push(format!("{:?}", store.record(&orders).unwrap()));
     let cold = || {
         KeyRing::new(
             Arc::clone(&store),
             Pkcs11RootKey::open(token.config("no_pin_or_key_material_in_any_error_or_d")).unwrap(),
         )
     };
-    swap_wrapped(&*store, &orders, 0, 1);
+    swap_wrapped(&store, &orders, 0, 1);
     let tampered = cold().decrypt(&acme, &sealed, b"").unwrap_err();
-    swap_wrapped(&*store, &orders, 0, 1);
+    swap_wrapped(&store, &orders, 0, 1);
     admin.set_usable(1, false).unwrap();
     let refused = cold().decrypt(&acme, &sealed, b"").unwrap_err();
     admin.set_usable(1, true).unwrap();

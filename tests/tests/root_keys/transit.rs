@@ -2,20 +2,66 @@
 
 use std::sync::Arc;
 
-use key_model::ring::{KeyStore, TransitRootKey};
+use key_model::ring::TransitRootKey;
 use key_model::testing::{CanaryKeys, assert_no_leak, ring_with_canary_keys, root_key_conformance};
-use key_model::{BackendErrorKind, Error, KeyRing};
+use key_model::{BackendErrorKind, KeyRing};
 use serde_json::json;
 
 use crate::servers::openbao::{OpenBao, token_canary, token_hex};
+use crate::suite::{self, Provider, backend_kind};
 use crate::{name, scope, shared_store, swap_wrapped};
 
-/// The backend error kind of `result`, or a panic naming what it was.
-fn backend_kind<T: std::fmt::Debug>(result: Result<T, Error>) -> BackendErrorKind {
-    match result {
-        Err(Error::Backend(e)) => e.kind(),
-        other => panic!("expected a backend error, got {other:?}"),
+/// The shared OpenBao, as the suite drives it: one transit key per label.
+struct Transit(Arc<OpenBao>);
+
+impl Provider for Transit {
+    type Root = TransitRootKey;
+
+    fn create(&self, label: &str) -> TransitRootKey {
+        self.0.root_key(label)
     }
+
+    fn reconnect(&self, label: &str) -> TransitRootKey {
+        TransitRootKey::connect(self.0.config(label)).unwrap()
+    }
+
+    /// Soft deletion (and its restore): what transit offers to stop a key.
+    fn set_usable(&self, label: &str, usable: bool) {
+        if usable {
+            let path = format!("transit/keys/{label}/soft-delete-restore");
+            self.0.admin("POST", &path, &json!({}));
+        } else {
+            let path = format!("transit/keys/{label}/soft-delete");
+            self.0.admin("DELETE", &path, &json!({}));
+        }
+    }
+
+    /// Transit re-wraps inside the server: the same key name, version 2.
+    fn rotate(&self, label: &str) -> TransitRootKey {
+        let path = format!("transit/keys/{label}/rotate");
+        self.0.admin("POST", &path, &json!({}));
+        self.reconnect(label)
+    }
+
+    fn retire(&self, label: &str) {
+        self.0.admin(
+            "POST",
+            &format!("transit/keys/{label}/config"),
+            &json!({"min_decryption_version": 2}),
+        );
+    }
+
+    fn wrapped_by_new_version(&self, _: &str, wrapped: &[u8]) -> bool {
+        wrapped.starts_with(b"vault:v2:")
+    }
+
+    fn with_retired_version(&self, label: &str) -> TransitRootKey {
+        self.reconnect(label)
+    }
+}
+
+fn transit() -> Transit {
+    Transit(OpenBao::shared())
 }
 
 #[test]
@@ -26,48 +72,27 @@ fn passes_the_root_key_conformance_suite() {
 
 #[test]
 fn round_trip_through_a_cold_ring() {
-    let bao = OpenBao::shared();
-    let store = shared_store();
-    let warm = KeyRing::new(Arc::clone(&store), bao.root_key("round-trip"));
-    let (acme, orders) = (scope("acme"), name("acme", "orders"));
-    warm.create_key(&acme, &orders).unwrap();
-    let sealed = warm.encrypt(&acme, &orders, b"row 1", b"ctx").unwrap();
-
+    let case = suite::round_trip_through_a_cold_ring(&transit(), "round-trip");
     // What the store holds is a transit ciphertext, not the material.
-    let record = store.load(&orders).unwrap().unwrap().0;
+    let record = case.store.record(&case.key).unwrap().unwrap().0;
     let wrapped = record.versions()[0].wrapped().unwrap().as_bytes();
     assert!(wrapped.starts_with(b"vault:v1:"), "{wrapped:?}");
-
-    // A ring with nothing cached unwraps through the server.
-    let cold = KeyRing::new(
-        Arc::clone(&store),
-        TransitRootKey::connect(bao.config("round-trip")).unwrap(),
-    );
-    let opened = cold.decrypt(&acme, &sealed, b"ctx").unwrap();
-    assert_eq!(opened.as_bytes(), b"row 1");
 }
 
 #[test]
 fn wrapped_bytes_are_bound_to_their_version() {
-    let bao = OpenBao::shared();
-    let store = shared_store();
-    let ring = KeyRing::new(Arc::clone(&store), bao.root_key("binding"));
-    let (acme, orders) = (scope("acme"), name("acme", "orders"));
-    ring.create_key(&acme, &orders).unwrap();
-    let sealed = ring.encrypt(&acme, &orders, b"row", b"").unwrap();
-    ring.rotate(&acme, &orders).unwrap();
+    // The derivation context (the key reference) no longer matches.
+    suite::wrapped_bytes_are_bound_to_their_version(&transit(), "binding");
+}
 
-    // Versions 1 and 2 swap their wrapped bytes: the derivation context
-    // (the key reference) no longer matches, so the server refuses both.
-    swap_wrapped(&*store, &orders, 0, 1);
-    let cold = KeyRing::new(
-        Arc::clone(&store),
-        TransitRootKey::connect(bao.config("binding")).unwrap(),
-    );
-    assert_eq!(
-        backend_kind(cold.decrypt(&acme, &sealed, b"")),
-        BackendErrorKind::Unwrap
-    );
+#[test]
+fn soft_delete_fails_closed_and_restore_brings_service_back() {
+    suite::refusal_fails_closed_and_acceptance_restores_service(&transit(), "soft-delete");
+}
+
+#[test]
+fn rotation_rewraps_many_keys_and_retires_the_old_version() {
+    suite::rotation_rewraps_many_keys_and_retires_the_old_version(&transit(), "rotation");
 }
 
 #[test]
@@ -86,51 +111,6 @@ fn a_token_without_access_is_refused() {
     let refused =
         TransitRootKey::connect(bao.config_with_token("wrong-token", "not-the-token")).unwrap_err();
     assert_eq!(refused.kind(), BackendErrorKind::Refused);
-}
-
-#[test]
-fn soft_delete_fails_closed_and_restore_brings_service_back() {
-    let bao = OpenBao::shared();
-    let store = shared_store();
-    let warm = KeyRing::new(Arc::clone(&store), bao.root_key("soft-delete"));
-    let (acme, orders) = (scope("acme"), name("acme", "orders"));
-    warm.create_key(&acme, &orders).unwrap();
-    let sealed = warm.encrypt(&acme, &orders, b"row", b"").unwrap();
-    let cold = || {
-        KeyRing::new(
-            Arc::clone(&store),
-            TransitRootKey::connect(bao.config("soft-delete")).unwrap(),
-        )
-    };
-    let cold_before = cold();
-
-    bao.admin("DELETE", "transit/keys/soft-delete/soft-delete", &json!({}));
-    // Nothing cached: the ring refuses to load the key.
-    assert_eq!(
-        backend_kind(cold_before.decrypt(&acme, &sealed, b"")),
-        BackendErrorKind::Refused
-    );
-    // No new key can be wrapped either.
-    assert_eq!(
-        backend_kind(warm.create_key(&acme, &name("acme", "invoices"))),
-        BackendErrorKind::Refused
-    );
-    // Material the warm ring unwrapped before the deletion stays usable
-    // while it is cached: the bound docs/key-model.md states.
-    assert_eq!(
-        warm.decrypt(&acme, &sealed, b"").unwrap().as_bytes(),
-        b"row"
-    );
-
-    bao.admin(
-        "POST",
-        "transit/keys/soft-delete/soft-delete-restore",
-        &json!({}),
-    );
-    assert_eq!(
-        cold_before.decrypt(&acme, &sealed, b"").unwrap().as_bytes(),
-        b"row"
-    );
 }
 
 #[test]
@@ -159,74 +139,6 @@ fn an_unreachable_server_fails_closed() {
 }
 
 #[test]
-fn rotation_rewraps_many_keys_and_retires_the_old_version() {
-    let bao = OpenBao::shared();
-    let store = shared_store();
-    let ring = KeyRing::new(Arc::clone(&store), bao.root_key("rotation"));
-    let tenants = ["acme", "globex", "initech", "umbrella"];
-    let mut sealed = Vec::new();
-    for tenant in tenants {
-        for i in 0..12 {
-            let (s, n) = (scope(tenant), name(tenant, &format!("k{i}")));
-            ring.create_key(&s, &n).unwrap();
-            sealed.push((tenant, ring.encrypt(&s, &n, b"old", b"").unwrap()));
-        }
-    }
-    // One wrapped record kept from before the rotation, to show retirement.
-    let before = store.load(&name("acme", "k0")).unwrap().unwrap().0;
-
-    bao.admin("POST", "transit/keys/rotation/rotate", &json!({}));
-    let mut rewrapped = 0;
-    for tenant in tenants {
-        rewrapped += ring.rewrap_all(&scope(tenant)).unwrap();
-    }
-    assert_eq!(rewrapped, tenants.len() * 12);
-    bao.admin(
-        "POST",
-        "transit/keys/rotation/config",
-        &json!({"min_decryption_version": 2}),
-    );
-
-    // Every stored version is wrapped by root version 2 now, and a cold ring
-    // opens every envelope sealed before the rotation.
-    let cold = KeyRing::new(
-        Arc::clone(&store),
-        TransitRootKey::connect(bao.config("rotation")).unwrap(),
-    );
-    for tenant in tenants {
-        for i in 0..12 {
-            let record = store
-                .load(&name(tenant, &format!("k{i}")))
-                .unwrap()
-                .unwrap()
-                .0;
-            let wrapped = record.versions()[0].wrapped().unwrap().as_bytes();
-            assert!(wrapped.starts_with(b"vault:v2:"), "{tenant}/k{i}");
-        }
-    }
-    for (tenant, envelope) in &sealed {
-        assert_eq!(
-            cold.decrypt(&scope(tenant), envelope, b"")
-                .unwrap()
-                .as_bytes(),
-            b"old"
-        );
-    }
-
-    // Version 1 is retired: what it wrapped no longer unwraps.
-    let old_store = shared_store();
-    old_store.save(&before, None).unwrap();
-    let old = KeyRing::new(
-        Arc::clone(&old_store),
-        TransitRootKey::connect(bao.config("rotation")).unwrap(),
-    );
-    assert_eq!(
-        backend_kind(old.decrypt(&scope("acme"), &sealed[0].1, b"")),
-        BackendErrorKind::Refused
-    );
-}
-
-#[test]
 fn no_token_or_key_material_in_any_error_or_debug() {
     let bao = OpenBao::start();
     let canaries = CanaryKeys::new(14);
@@ -241,7 +153,7 @@ fn no_token_or_key_material_in_any_error_or_debug() {
     ring.rotate(&acme, &orders).unwrap();
     let sealed = ring.encrypt(&acme, &orders, b"row", b"").unwrap();
     let mut outputs = vec![root_debug, format!("{ring:?} {ring:#?}")];
-    outputs.push(format!("{:?}", store.load(&orders).unwrap()));
+    outputs.push(format!("{:?}", store.record(&orders).unwrap()));
     let cold = || {
         KeyRing::new(
             Arc::clone(&store),
@@ -251,9 +163,9 @@ fn no_token_or_key_material_in_any_error_or_debug() {
 
     // Every error the provider produces: tampered bytes, a refusal, a
     // wrong token, an unreachable server.
-    swap_wrapped(&*store, &orders, 0, 1);
+    swap_wrapped(&store, &orders, 0, 1);
     let tampered = cold().decrypt(&acme, &sealed, b"").unwrap_err();
-    swap_wrapped(&*store, &orders, 0, 1);
+    swap_wrapped(&store, &orders, 0, 1);
     let ring_for_refusal = cold();
     bao.admin("DELETE", "transit/keys/canaries/soft-delete", &json!({}));
     let refused = ring_for_refusal.decrypt(&acme, &sealed, b"").unwrap_err();

@@ -97,11 +97,11 @@ pub enum ParseErrorKind {
     /// as a Cyrillic look-alike of `apple`.
     ReservedHyphens,
     /// A tenant id or purpose contains a character other than a lowercase
-    /// ASCII letter, a digit or `-`.
+    /// ASCII letter, a digit or `-`. Only where it stands is kept, not the
+    /// character: the error repeats nothing of the input.
     InvalidCharacter {
-        /// The offending character.
-        ch: char,
-        /// Its byte offset within the segment.
+        /// Its byte offset within the tenant id or purpose (for a path
+        /// form, within the segment [`ParseError::segment`] names).
         position: usize,
     },
     /// A version contains something other than ASCII digits (signs, spaces
@@ -155,6 +155,13 @@ impl ParseError {
     }
 }
 
+/// The rule tenant ids and purposes share (a DNS label's), completed by the
+/// noun: "a tenant id is ...".
+const SLUG_RULE: &str = "1 to 63 characters of [a-z0-9-], starting and ending with a letter \
+                         or digit, without `--` in positions 3 and 4";
+// The rule's text states the limit: it changes with it.
+const _: () = assert!(super::MAX_SLUG_LEN == 63);
+
 /// The name of the component that stands at `segment` in a path form.
 fn segment_name(segment: u8) -> &'static str {
     match segment {
@@ -168,6 +175,25 @@ fn segment_name(segment: u8) -> &'static str {
     }
 }
 
+impl ParseError {
+    /// The tenant id or purpose the error is about, if it is about one: the
+    /// standalone identifier, or the segment of a path form where it stands.
+    fn slug(&self) -> Option<&'static str> {
+        match (self.segment, self.target) {
+            (Some(2), _) | (None, Target::TenantId) => Some("tenant id"),
+            (Some(4), _) | (None, Target::KeyPurpose) => Some("key purpose"),
+            _ => None,
+        }
+    }
+
+    /// A broken rule of tenant ids and purposes: the whole rule, then what
+    /// broke it, by position only.
+    fn slug_rule(&self, f: &mut fmt::Formatter<'_>, broken: fmt::Arguments<'_>) -> fmt::Result {
+        let noun = self.slug().unwrap_or("tenant id or key purpose");
+        write!(f, "a {noun} is {SLUG_RULE}; {broken}")
+    }
+}
+
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "invalid {}", self.target.noun())?;
@@ -177,9 +203,14 @@ impl fmt::Display for ParseError {
         f.write_str(": ")?;
         match self.kind {
             ParseErrorKind::Empty => f.write_str("input is empty"),
-            ParseErrorKind::NotAscii { position } => {
-                write!(f, "non-ASCII byte at offset {position}")
-            }
+            ParseErrorKind::NotAscii { position } if self.slug().is_some() => self.slug_rule(
+                f,
+                format_args!("offset {position} holds a byte outside ASCII"),
+            ),
+            ParseErrorKind::NotAscii { position } => write!(
+                f,
+                "identifiers are ASCII only; offset {position} holds a byte outside ASCII"
+            ),
             ParseErrorKind::EmptySegment => f.write_str("segment is empty"),
             ParseErrorKind::TrailingSlash => f.write_str("trailing `/` is not allowed"),
             ParseErrorKind::ExpectedLiteral { expected } => {
@@ -189,19 +220,24 @@ impl fmt::Display for ParseError {
                 write!(f, "input ends before {expected}")
             }
             ParseErrorKind::ExtraSegment => f.write_str("unexpected extra segment"),
-            ParseErrorKind::TooLong { max, len } => {
-                write!(f, "{len} characters, at most {max} allowed")
+            // `max` is always 63, the rule's: the rule states it.
+            ParseErrorKind::TooLong { max: _, len } => {
+                self.slug_rule(f, format_args!("it has {len}"))
             }
-            ParseErrorKind::InvalidStart => f.write_str("must start with a letter or digit"),
-            ParseErrorKind::EndsWithHyphen => {
-                f.write_str("must not end with `-` (a DNS label rule)")
-            }
-            ParseErrorKind::ReservedHyphens => f.write_str(
-                "`--` in positions 3 and 4 is reserved for IDNA (`xn--`) and not allowed",
-            ),
-            ParseErrorKind::InvalidCharacter { ch, position } => write!(
+            ParseErrorKind::InvalidStart => self.slug_rule(f, format_args!("it starts with `-`")),
+            ParseErrorKind::EndsWithHyphen => self.slug_rule(
                 f,
-                "only lowercase letters, digits and `-` are allowed, found {ch:?} at offset {position}"
+                format_args!("it ends with `-`, which a DNS label may not"),
+            ),
+            ParseErrorKind::ReservedHyphens => self.slug_rule(
+                f,
+                format_args!(
+                    "it has `--` in positions 3 and 4, the form DNS reserves for IDNA (`xn--`)"
+                ),
+            ),
+            ParseErrorKind::InvalidCharacter { position } => self.slug_rule(
+                f,
+                format_args!("offset {position} holds a character outside [a-z0-9-]"),
             ),
             ParseErrorKind::VersionNotDigits => {
                 f.write_str("version must be a decimal number (digits only)")

@@ -5,6 +5,7 @@ use crate::error::Error;
 use crate::model::scope::TenantScope;
 use crate::ring::keyring::KeyRing;
 use crate::ring::root::RingCall;
+use crate::ring::store::StoreCall;
 
 impl KeyRing {
     /// Re-wraps every stored version of every key of `scope`'s tenant under
@@ -32,7 +33,7 @@ impl KeyRing {
     /// ```
     pub fn rewrap_all(&self, scope: &TenantScope) -> Result<usize, Error> {
         let mut rewrapped = 0;
-        for name in self.store.list(scope.tenant())? {
+        for name in self.store.list(&StoreCall::new(), scope.tenant())? {
             rewrapped += self.change(scope, &name, |ring, record| {
                 let mut count = 0;
                 for version in &mut record.versions {

@@ -28,9 +28,9 @@ use crate::ring::root::{RingCall, RootKey, WrappedKey};
 /// KMS or an HSM behind the same [`RootKey`] trait.
 ///
 /// [`FileRootKey::open_or_create`] refuses a file that is a symbolic link,
-/// not a regular file, readable or writable by group or others, or not
-/// exactly 32 bytes long, rather than use a key that may have been seen or
-/// replaced.
+/// not a regular file, not owned by the process's effective user, readable
+/// or writable by group or others, or not exactly 32 bytes long, rather
+/// than use a key that may have been seen or replaced.
 ///
 /// ```
 /// use key_model::ring::FileRootKey;
@@ -131,6 +131,12 @@ fn read(path: &Path) -> Result<KeyMaterial, BackendError> {
     if !before.is_file() {
         return Err(refused("the root key path is not a regular file"));
     }
+    if before.uid() != process_owner(path)? {
+        // Another user wrote the file, or could give it any mode again.
+        return Err(refused(
+            "the root key file is not owned by this process's user",
+        ));
+    }
     if before.permissions().mode() & 0o077 != 0 {
         return Err(refused(
             "the root key file is readable or writable by group or others (want mode 0600)",
@@ -158,6 +164,43 @@ fn read(path: &Path) -> Result<KeyMaterial, BackendError> {
     let mut secret = SecretBox::<[u8; KEY_LEN]>::default();
     secret.expose_secret_mut().copy_from_slice(&bytes);
     Ok(KeyMaterial::from_secret(secret))
+}
+
+/// The user that owns the files this process creates: its effective user
+/// id, as the file system records it. std has no `geteuid`, and calling
+/// libc's needs `unsafe` (rustix is not in the tree): so an empty file is
+/// created and its owner read. First beside the key, where it is the owner
+/// a key file the process created there would have (a file system that maps
+/// users, such as NFS with root squashing, maps both alike); where that
+/// directory is not writable (a read-only secret mount), in the temporary
+/// directory.
+fn process_owner(key: &Path) -> Result<u32, BackendError> {
+    let beside = key.parent().filter(|d| !d.as_os_str().is_empty());
+    let beside = beside.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    owner_of_new_file(&beside)
+        .or_else(|_| owner_of_new_file(&std::env::temp_dir()))
+        .map_err(io(
+            "cannot learn this process's user to check the root key file's owner",
+        ))
+}
+
+/// Creates an empty file in `dir`, reads its owner and removes it. It holds
+/// nothing: a crash between the two leaves an empty file behind.
+fn owner_of_new_file(dir: &Path) -> std::io::Result<u32> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    // Unique in the process; the process id makes it unique on the host.
+    static PROBES: AtomicU64 = AtomicU64::new(0);
+    let n = PROBES.fetch_add(1, Ordering::Relaxed);
+    let probe = dir.join(format!(".key-model-owner-probe.{}.{n}", std::process::id()));
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&probe)?;
+    let owner = file.metadata().map(|m| m.uid());
+    drop(file);
+    let _ = fs::remove_file(&probe);
+    owner
 }
 
 impl fmt::Debug for FileRootKey {

@@ -5,22 +5,22 @@ use std::sync::{PoisonError, RwLock};
 
 use crate::model::id::{KeyName, TenantId};
 use crate::ring::backend::{BackendError, BackendErrorKind};
-use crate::ring::store::{KeyStore, Revision, StoredKey};
+use crate::ring::store::{KeyStore, Revision, StoreCall, StoredKey};
 
 /// A [`KeyStore`] in process memory: the default, and the model for a
 /// database-backed one. Records are kept as the ring saved them.
 ///
 /// ```
-/// use std::sync::Arc;
-/// use key_model::ring::{KeyStore, MemoryKeyStore, MemoryRootKey};
+/// use key_model::ring::{MemoryKeyStore, MemoryRootKey};
 /// use key_model::{KeyName, KeyRing, TenantScope};
 ///
-/// let store = Arc::new(MemoryKeyStore::new());
-/// let ring = KeyRing::new(Arc::clone(&store), MemoryRootKey::generate()?);
+/// let ring = KeyRing::new(MemoryKeyStore::new(), MemoryRootKey::generate()?);
 /// let scope = TenantScope::authorized_by_host("acme".parse()?);
 /// let name: KeyName = "tenants/acme/keys/audit-export".parse()?;
 /// ring.create_key(&scope, &name)?;
-/// assert_eq!(store.list(scope.tenant())?, vec![name]);
+/// // The host asks the ring (metadata only), never the store.
+/// let listed = ring.list(&scope)?;
+/// assert_eq!(listed[0].key_ref().name(), name);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Default)]
@@ -36,19 +36,23 @@ impl MemoryKeyStore {
 }
 
 impl KeyStore for MemoryKeyStore {
-    fn load(&self, name: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError> {
+    fn load(
+        &self,
+        _: &StoreCall,
+        name: &KeyName,
+    ) -> Result<Option<(StoredKey, Revision)>, BackendError> {
         // A writer that panicked left either the old or the new record:
         // `insert` replaces a whole record. Reading on is safe.
         let keys = self.keys.read().unwrap_or_else(PoisonError::into_inner);
         Ok(keys.get(name).cloned())
     }
 
-    fn revision(&self, name: &KeyName) -> Result<Option<Revision>, BackendError> {
+    fn revision(&self, _: &StoreCall, name: &KeyName) -> Result<Option<Revision>, BackendError> {
         let keys = self.keys.read().unwrap_or_else(PoisonError::into_inner);
         Ok(keys.get(name).map(|(_, revision)| *revision))
     }
 
-    fn list(&self, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
+    fn list(&self, _: &StoreCall, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
         let keys = self.keys.read().unwrap_or_else(PoisonError::into_inner);
         Ok(keys
             .keys()
@@ -57,7 +61,12 @@ impl KeyStore for MemoryKeyStore {
             .collect())
     }
 
-    fn save(&self, key: &StoredKey, expected: Option<Revision>) -> Result<Revision, BackendError> {
+    fn save(
+        &self,
+        _: &StoreCall,
+        key: &StoredKey,
+        expected: Option<Revision>,
+    ) -> Result<Revision, BackendError> {
         let conflict = |detail| Err(BackendError::new(BackendErrorKind::Conflict, detail));
         // The comparison and the write under one write lock: the swap is
         // atomic for every thread of the process.

@@ -219,6 +219,56 @@ impl Revision {
     }
 }
 
+/// Proof that key-model's key ring is making the call: every [`KeyStore`]
+/// method takes one, and only key-model can create one.
+///
+/// A store holds every tenant's records, their states included, so its
+/// methods must not be callable by the host that holds it: a host that kept
+/// an `Arc<SqliteKeyStore>` it also gave the ring could otherwise `save` a
+/// record it read before a disable or a destruction and so undo it (G6),
+/// with no [`TenantScope`](crate::TenantScope) and no policy check. With
+/// this parameter, implementing `KeyStore` outside key-model works as
+/// before; calling it does not compile:
+///
+/// ```compile_fail,E0061
+/// use key_model::ring::{KeyStore, MemoryKeyStore};
+///
+/// let store = MemoryKeyStore::new();
+/// store.load(&"tenants/acme/keys/audit-export".parse()?)?; // no StoreCall to pass
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// ```compile_fail,E0423
+/// let call = key_model::ring::StoreCall; // no public constructor
+/// ```
+///
+/// It is a type of its own, not the [`RingCall`](crate::ring::RingCall)
+/// root keys take: a store never sees unwrapped material, and a store
+/// implementation that also held the root key could otherwise unwrap with
+/// the proof it was handed. An implementation receives a `&StoreCall` for
+/// the duration of one call and may pass it on to a store it wraps, as the
+/// `Arc<T>` impl does; it is neither `Clone` nor `Copy`, so the borrow ends
+/// with the call. The audit lists every implementation (`key-store-impl`),
+/// see `docs/guarantees.md` (G6, G9). What a database's own credentials
+/// allow is outside the type system: see the same section.
+pub struct StoreCall {
+    _private: (),
+}
+
+impl StoreCall {
+    /// Only the key ring (and the testing kit's conformance suite and
+    /// editable store) calls a store.
+    pub(crate) const fn new() -> StoreCall {
+        StoreCall { _private: () }
+    }
+}
+
+impl core::fmt::Debug for StoreCall {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("StoreCall")
+    }
+}
+
 /// Where keys are stored: metadata and wrapped material, one record per
 /// key, each with a [`Revision`]. Plug point for a database.
 ///
@@ -240,18 +290,24 @@ impl Revision {
 /// from what it holds. The default implementation loads the whole record; a
 /// database store reads one column.
 ///
+/// **Only the ring calls a store.** Every method takes a [`StoreCall`],
+/// which only key-model can create: anyone can implement a store, only the
+/// key ring can call one. A host lists keys through
+/// [`KeyRing::list`](crate::KeyRing::list) (metadata, scoped to one tenant),
+/// never through the store it plugged in.
+///
 /// A store keeps records exactly: what [`KeyStore::load`] returns is equal
 /// to what was saved, a state it does not know included. It never sees
 /// unwrapped material. `key_model::testing::run_store_conformance` (feature
 /// `testing`) checks all of this against any store.
 ///
 /// A store that wraps another (here, counting the writes of the in-memory
-/// store) passes each call on, revisions included:
+/// store) passes each call on, the [`StoreCall`] and revisions included:
 ///
 /// ```
 /// use std::sync::atomic::{AtomicUsize, Ordering};
 ///
-/// use key_model::ring::{KeyStore, MemoryKeyStore, MemoryRootKey, Revision, StoredKey};
+/// use key_model::ring::{KeyStore, MemoryKeyStore, MemoryRootKey, Revision, StoreCall, StoredKey};
 /// use key_model::{BackendError, KeyName, KeyRing, TenantId, TenantScope};
 ///
 /// struct Counting {
@@ -260,17 +316,26 @@ impl Revision {
 /// }
 ///
 /// impl KeyStore for Counting {
-///     fn load(&self, name: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError> {
-///         self.inner.load(name)
+///     fn load(
+///         &self,
+///         call: &StoreCall,
+///         name: &KeyName,
+///     ) -> Result<Option<(StoredKey, Revision)>, BackendError> {
+///         self.inner.load(call, name)
 ///     }
 ///
-///     fn list(&self, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
-///         self.inner.list(tenant)
+///     fn list(&self, call: &StoreCall, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
+///         self.inner.list(call, tenant)
 ///     }
 ///
-///     fn save(&self, key: &StoredKey, expected: Option<Revision>) -> Result<Revision, BackendError> {
+///     fn save(
+///         &self,
+///         call: &StoreCall,
+///         key: &StoredKey,
+///         expected: Option<Revision>,
+///     ) -> Result<Revision, BackendError> {
 ///         self.saves.fetch_add(1, Ordering::Relaxed);
-///         self.inner.save(key, expected)
+///         self.inner.save(call, key, expected)
 ///     }
 /// }
 ///
@@ -283,38 +348,56 @@ impl Revision {
 /// ```
 pub trait KeyStore: Send + Sync {
     /// The record of `name` and its revision, if the key exists.
-    fn load(&self, name: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError>;
+    fn load(
+        &self,
+        call: &StoreCall,
+        name: &KeyName,
+    ) -> Result<Option<(StoredKey, Revision)>, BackendError>;
 
     /// The revision of the record of `name`, if the key exists: what
     /// [`KeyStore::load`] would return with it, without the record.
-    fn revision(&self, name: &KeyName) -> Result<Option<Revision>, BackendError> {
-        Ok(self.load(name)?.map(|(_, revision)| revision))
+    fn revision(&self, call: &StoreCall, name: &KeyName) -> Result<Option<Revision>, BackendError> {
+        Ok(self.load(call, name)?.map(|(_, revision)| revision))
     }
 
     /// The names of every key of `tenant`, in any order.
-    fn list(&self, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError>;
+    fn list(&self, call: &StoreCall, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError>;
 
     /// Writes the record of `key.name()`, atomically, if the stored
     /// revision is `expected` (`None`: only if the key does not exist), and
     /// returns the record's new revision. Otherwise writes nothing and
     /// fails with [`BackendErrorKind::Conflict`].
-    fn save(&self, key: &StoredKey, expected: Option<Revision>) -> Result<Revision, BackendError>;
+    fn save(
+        &self,
+        call: &StoreCall,
+        key: &StoredKey,
+        expected: Option<Revision>,
+    ) -> Result<Revision, BackendError>;
 }
 
 impl<T: KeyStore + ?Sized> KeyStore for Arc<T> {
-    fn load(&self, name: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError> {
-        (**self).load(name)
+    fn load(
+        &self,
+        call: &StoreCall,
+        name: &KeyName,
+    ) -> Result<Option<(StoredKey, Revision)>, BackendError> {
+        (**self).load(call, name)
     }
 
-    fn revision(&self, name: &KeyName) -> Result<Option<Revision>, BackendError> {
-        (**self).revision(name)
+    fn revision(&self, call: &StoreCall, name: &KeyName) -> Result<Option<Revision>, BackendError> {
+        (**self).revision(call, name)
     }
 
-    fn list(&self, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
-        (**self).list(tenant)
+    fn list(&self, call: &StoreCall, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
+        (**self).list(call, tenant)
     }
 
-    fn save(&self, key: &StoredKey, expected: Option<Revision>) -> Result<Revision, BackendError> {
-        (**self).save(key, expected)
+    fn save(
+        &self,
+        call: &StoreCall,
+        key: &StoredKey,
+        expected: Option<Revision>,
+    ) -> Result<Revision, BackendError> {
+        (**self).save(call, key, expected)
     }
 }

@@ -32,7 +32,7 @@ use crate::model::lifecycle::{KeyMetadata, KeyOrigin, KeyState};
 use crate::model::time::Timestamp;
 use crate::ring::backend::{BackendError, BackendErrorKind};
 use crate::ring::root::WrappedKey;
-use crate::ring::store::{KeyStore, Revision, StoredKey, StoredVersion};
+use crate::ring::store::{KeyStore, Revision, StoreCall, StoredKey, StoredVersion};
 
 mod pool;
 
@@ -235,7 +235,11 @@ impl PostgresKeyStore {
 }
 
 impl KeyStore for PostgresKeyStore {
-    fn load(&self, name: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError> {
+    fn load(
+        &self,
+        _: &StoreCall,
+        name: &KeyName,
+    ) -> Result<Option<(StoredKey, Revision)>, BackendError> {
         Ok(self
             .load_with_revision(name)?
             .map(|(key, revision)| (key, Revision::new(revision))))
@@ -243,7 +247,7 @@ impl KeyStore for PostgresKeyStore {
 
     /// One column of one row: the question the ring asks when a cached
     /// key is older than its cache lifetime.
-    fn revision(&self, name: &KeyName) -> Result<Option<Revision>, BackendError> {
+    fn revision(&self, _: &StoreCall, name: &KeyName) -> Result<Option<Revision>, BackendError> {
         let tenant = name.tenant().as_str().to_owned();
         let purpose = name.purpose().as_str().to_owned();
         let row = self.pool.run(move |conn| {
@@ -260,7 +264,7 @@ impl KeyStore for PostgresKeyStore {
         .transpose()
     }
 
-    fn list(&self, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
+    fn list(&self, _: &StoreCall, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
         let owned = tenant.as_str().to_owned();
         let rows = self.pool.run(move |conn| {
             let failed = |_| unavailable("listing keys failed");
@@ -276,7 +280,12 @@ impl KeyStore for PostgresKeyStore {
             .collect()
     }
 
-    fn save(&self, key: &StoredKey, expected: Option<Revision>) -> Result<Revision, BackendError> {
+    fn save(
+        &self,
+        _: &StoreCall,
+        key: &StoredKey,
+        expected: Option<Revision>,
+    ) -> Result<Revision, BackendError> {
         self.save_if(key, expected.map(Revision::get))
             .map(Revision::new)
     }

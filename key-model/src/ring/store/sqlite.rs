@@ -13,7 +13,7 @@ use crate::model::lifecycle::{KeyMetadata, KeyOrigin, KeyState};
 use crate::model::time::Timestamp;
 use crate::ring::backend::{BackendError, BackendErrorKind};
 use crate::ring::root::WrappedKey;
-use crate::ring::store::{KeyStore, Revision, StoredKey, StoredVersion};
+use crate::ring::store::{KeyStore, Revision, StoreCall, StoredKey, StoredVersion};
 
 /// The schema this version of key-model writes and reads, kept in the
 /// file's `PRAGMA user_version`.
@@ -67,20 +67,21 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// query it with the `sqlite3` shell.
 ///
 /// ```
-/// use key_model::ring::{KeyStore, MemoryRootKey, SqliteKeyStore};
+/// use key_model::ring::{MemoryRootKey, SqliteKeyStore};
 /// use key_model::{KeyName, KeyRing, TenantScope};
 ///
 /// let dir = std::env::temp_dir().join(format!("key-model-doc-{}", std::process::id()));
 /// std::fs::create_dir_all(&dir)?;
 /// let store = SqliteKeyStore::open(dir.join("keys.sqlite3"))?;
-/// let ring = KeyRing::new(store, MemoryRootKey::generate()?);
+/// let root = std::sync::Arc::new(MemoryRootKey::generate()?);
+/// let ring = KeyRing::new(store, std::sync::Arc::clone(&root));
 /// let acme = TenantScope::authorized_by_host("acme".parse()?);
 /// let name: KeyName = "tenants/acme/keys/audit-export".parse()?;
 /// ring.create_key(&acme, &name)?;
 /// drop(ring);
 ///
-/// let reopened = SqliteKeyStore::open(dir.join("keys.sqlite3"))?;
-/// assert_eq!(reopened.list(acme.tenant())?, vec![name]);
+/// let reopened = KeyRing::new(SqliteKeyStore::open(dir.join("keys.sqlite3"))?, root);
+/// assert_eq!(reopened.list(&acme)?[0].key_ref().name(), name);
 /// # drop(reopened);
 /// # std::fs::remove_dir_all(&dir)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -183,7 +184,7 @@ impl SqliteKeyStore {
         for (tenant, purpose) in &keys {
             let name = key_name(tenant, purpose)?;
             let (record, _) = self
-                .load(&name)?
+                .load(&StoreCall::new(), &name)?
                 .ok_or(corrupt("a listed key has no record"))?;
             record.validate(&name)?;
         }
@@ -377,7 +378,11 @@ impl VersionRow {
 }
 
 impl KeyStore for SqliteKeyStore {
-    fn load(&self, name: &KeyName) -> Result<Option<(StoredKey, Revision)>, BackendError> {
+    fn load(
+        &self,
+        _: &StoreCall,
+        name: &KeyName,
+    ) -> Result<Option<(StoredKey, Revision)>, BackendError> {
         let failed = unavailable("cannot read a key from the SQLite file");
         let mut connection = self.lock();
         // One read transaction: the key row and its version rows come from
@@ -425,7 +430,7 @@ impl KeyStore for SqliteKeyStore {
         Ok(Some((record, revision_of(revision)?)))
     }
 
-    fn revision(&self, name: &KeyName) -> Result<Option<Revision>, BackendError> {
+    fn revision(&self, _: &StoreCall, name: &KeyName) -> Result<Option<Revision>, BackendError> {
         let stored: Option<i64> = self
             .lock()
             .prepare("SELECT revision FROM keys WHERE tenant = ?1 AND purpose = ?2")
@@ -443,7 +448,7 @@ impl KeyStore for SqliteKeyStore {
         stored.map(revision_of).transpose()
     }
 
-    fn list(&self, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
+    fn list(&self, _: &StoreCall, tenant: &TenantId) -> Result<Vec<KeyName>, BackendError> {
         let purposes: Vec<String> = {
             let connection = self.lock();
             let mut statement = connection
@@ -460,7 +465,12 @@ impl KeyStore for SqliteKeyStore {
             .collect()
     }
 
-    fn save(&self, key: &StoredKey, expected: Option<Revision>) -> Result<Revision, BackendError> {
+    fn save(
+        &self,
+        _: &StoreCall,
+        key: &StoredKey,
+        expected: Option<Revision>,
+    ) -> Result<Revision, BackendError> {
         let failed = unavailable("cannot write a key to the SQLite file");
         if key
             .versions

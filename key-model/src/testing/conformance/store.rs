@@ -22,7 +22,7 @@ use crate::model::scope::TenantScope;
 use crate::ring::backend::BackendErrorKind;
 use crate::ring::keyring::KeyRing;
 use crate::ring::root::memory::MemoryRootKey;
-use crate::ring::store::{KeyStore, Revision, StoredKey};
+use crate::ring::store::{KeyStore, Revision, StoreCall, StoredKey};
 
 /// The behaviours [`run_store_conformance`] checks, by name, in order.
 pub const STORE_BEHAVIOURS: &[&str] = &[
@@ -105,7 +105,7 @@ fn save<S: KeyStore + ?Sized>(
     expected: Option<Revision>,
 ) -> Revision {
     store
-        .save(key, expected)
+        .save(&StoreCall::new(), key, expected)
         .unwrap_or_else(|e| fail(behaviour, &format!("save failed: {e}")))
 }
 
@@ -115,7 +115,7 @@ fn load<S: KeyStore + ?Sized>(
     key: &KeyName,
 ) -> Option<(StoredKey, Revision)> {
     store
-        .load(key)
+        .load(&StoreCall::new(), key)
         .unwrap_or_else(|e| fail(behaviour, &format!("load failed: {e}")))
 }
 
@@ -125,7 +125,7 @@ fn expect_conflict<S: KeyStore + ?Sized>(
     key: &StoredKey,
     expected: Option<Revision>,
 ) {
-    match store.save(key, expected) {
+    match store.save(&StoreCall::new(), key, expected) {
         Err(e) if e.kind() == BackendErrorKind::Conflict => {}
         Err(e) => fail(behaviour, &format!("refused with {e}, not a Conflict")),
         Ok(_) => fail(behaviour, "the write was accepted"),
@@ -137,12 +137,12 @@ fn missing_key<S: KeyStore>(store: &S) {
     if load(store, 0, &key).is_some() {
         fail(0, "an empty store loaded a record");
     }
-    match store.revision(&key) {
+    match store.revision(&StoreCall::new(), &key) {
         Ok(None) => {}
         Ok(Some(_)) => fail(0, "an empty store has a revision"),
         Err(e) => fail(0, &format!("revision failed: {e}")),
     }
-    match store.list(key.tenant()) {
+    match store.list(&StoreCall::new(), key.tenant()) {
         Ok(names) if names.is_empty() => {}
         Ok(_) => fail(0, "an empty store lists keys"),
         Err(e) => fail(0, &format!("list failed: {e}")),
@@ -161,7 +161,7 @@ fn round_trip<S: KeyStore>(store: &S) {
     if at != revision {
         fail(1, "load's revision is not the one save returned");
     }
-    if store.revision(key.name()).ok().flatten() != Some(revision) {
+    if store.revision(&StoreCall::new(), key.name()).ok().flatten() != Some(revision) {
         fail(1, "revision() differs from the revision save returned");
     }
 }
@@ -219,7 +219,7 @@ fn list_per_tenant<S: KeyStore>(store: &S) {
     let listed = |tenant: &str| -> Vec<String> {
         let tenant: TenantId = tenant.parse().expect("a valid tenant");
         let mut names: Vec<String> = store
-            .list(&tenant)
+            .list(&StoreCall::new(), &tenant)
             .unwrap_or_else(|e| fail(4, &format!("list failed: {e}")))
             .iter()
             .map(ToString::to_string)
@@ -296,7 +296,7 @@ fn racing_writers<S: KeyStore + 'static>(store: &Arc<S>) {
             let key = every_state("tenants/acme/keys/audit-export");
             std::thread::spawn(move || {
                 barrier.wait();
-                store.save(&key, Some(first))
+                store.save(&StoreCall::new(), &key, Some(first))
             })
         })
         .collect();

@@ -278,7 +278,7 @@ impl Walk<'_> {
         let after = self.api(Some("acme"), "GET", &path, &[], b"")?;
         if before.status != 200
             || refused.status != 409
-            || !refused.text().contains("key_refused")
+            || !refused.text().contains(r#""code":"key_disabled""#)
             || page.html.status != 409
             || after.status != 200
         {
@@ -288,7 +288,7 @@ impl Walk<'_> {
             ));
         }
         Ok(vec![format!(
-            "operator `disable {}`: playback refused at once (409 `key_refused`, API and portal); `enable`: 200 again (docs/guarantees.md#g6-fail-closed)",
+            "operator `disable {}`: playback refused at once (409 `key_disabled`, API and portal); `enable`: 200 again (docs/guarantees.md#g6-fail-closed)",
             old.encryption_key_ref
         )])
     }
