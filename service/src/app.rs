@@ -1,5 +1,7 @@
 //! The service's shared state, one `Arc` handed to every handler (axum's
-//! `State`): the key ring, the records, the portal's sessions, the log.
+//! `State`): the key ring, the records (the portal's sessions among them,
+//! so a session started on one instance works on every other), the clock
+//! that ages those sessions, the log.
 //! The operations that need both the ring and the records (upload, play
 //! back) live here, so the API and the portal do them the same way.
 
@@ -13,7 +15,7 @@ use key_model::{
 use crate::dto::{Actor, AuditAction, AuditEvent, RecordingStatus, SshSessionRecord};
 use crate::log::Log;
 use crate::problem::{self, Problem};
-use crate::records::{Records, random_text};
+use crate::records::{Clock, Records, random_text};
 
 /// The largest recording the service accepts, in bytes.
 pub const MAX_RECORDING: usize = 1024 * 1024;
@@ -32,11 +34,11 @@ pub struct App {
     pub records: Records,
     /// The log.
     pub log: Log,
-    /// Portal sessions: cookie value to tenant. In memory: a restart signs
-    /// every admin out, which is the safe direction.
-    sessions: Mutex<HashMap<String, TenantId>>,
+    /// What time it is, for the portal sessions' expiry.
+    clock: Clock,
     /// One-time browser sign-in tickets, only in a service started for
-    /// tests or the evidence command (`None` in `serve`).
+    /// tests or the evidence command (`None` in `serve`). In memory: a
+    /// ticket is redeemed by the process that minted it, at once.
     tickets: Option<Mutex<HashMap<String, TenantId>>>,
 }
 
@@ -65,26 +67,52 @@ impl App {
             ring,
             records,
             log,
-            sessions: Mutex::default(),
+            clock: Clock::system(),
             tickets: browser_tickets.then(Mutex::default),
         }
     }
 
-    /// Starts a portal session for `tenant`; returns the cookie's value.
-    pub fn start_session(&self, tenant: TenantId) -> String {
-        let id = random_text(32);
-        lock(&self.sessions).insert(id.clone(), tenant);
-        id
+    /// This state with portal sessions aged by `clock` (a test's manual
+    /// clock; the system clock otherwise).
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> App {
+        self.clock = clock;
+        self
     }
 
-    /// The tenant of a portal session.
+    /// The tenant whose admin token is `token`; `None` for no tenant. A
+    /// failure to read the records is logged and is the internal problem.
+    pub fn tenant_for_token(&self, token: &str) -> Result<Option<TenantId>, Problem> {
+        self.records
+            .tenant_for_token(token)
+            .map_err(|_| self.internal("records: read tenants"))
+    }
+
+    /// Starts a portal session for `tenant`, stored in the records; returns
+    /// the cookie's value.
+    pub fn start_session(&self, tenant: &TenantId) -> Result<String, Problem> {
+        self.records
+            .start_portal_session(tenant, self.clock.now())
+            .map_err(|_| self.internal("records: start portal session"))
+    }
+
+    /// The tenant of a live portal session; `None` for an unknown, ended
+    /// or expired one (and when the records cannot be read: the portal
+    /// then asks to sign in, the safe direction).
     pub fn session_tenant(&self, cookie: &str) -> Option<TenantId> {
-        lock(&self.sessions).get(cookie).cloned()
+        self.records
+            .portal_tenant(cookie, self.clock.now())
+            .unwrap_or_else(|_| {
+                self.internal("records: read portal session");
+                None
+            })
     }
 
-    /// Ends a portal session.
+    /// Ends a portal session: its row is deleted.
     pub fn end_session(&self, cookie: &str) {
-        lock(&self.sessions).remove(cookie);
+        if self.records.end_portal_session(cookie).is_err() {
+            self.internal("records: end portal session");
+        }
     }
 
     /// A one-time ticket that signs a browser in as `tenant`, if this
@@ -134,15 +162,12 @@ impl App {
             bytes: recording.len() as u64,
             encryption_key_ref: envelope.key_ref().clone(),
         };
+        // The record, its recording and the audit entry of the upload in one
+        // transaction: never a recording nobody audited.
+        let event = audit_event(AuditAction::RecordingUploaded, Actor::TenantAdmin, &record);
         self.records
-            .insert_session(&record, &envelope)
+            .insert_session(&record, &envelope, event)
             .map_err(|_| self.internal("records: insert session"))?;
-        self.audit(
-            tenant,
-            AuditAction::RecordingUploaded,
-            Actor::TenantAdmin,
-            Some(&record),
-        )?;
         Ok(record)
     }
 
@@ -173,33 +198,17 @@ impl App {
         let plaintext = self
             .ring
             .decrypt(scope, &envelope, record.session_id.as_bytes())?;
-        self.audit(
-            scope.tenant(),
+        // Audited before the plaintext leaves: a playback whose entry
+        // cannot be written is refused.
+        let event = audit_event(
             AuditAction::RecordingPlayedBack,
             Actor::TenantAdmin,
-            Some(&record),
-        )?;
-        Ok(plaintext)
-    }
-
-    /// Appends an audit entry naming the record's key reference and id.
-    fn audit(
-        &self,
-        tenant: &TenantId,
-        action: AuditAction,
-        actor: Actor,
-        record: Option<&SshSessionRecord>,
-    ) -> Result<(), Problem> {
-        let event = AuditEvent {
-            action,
-            actor,
-            key_ref: record.map(|r| r.encryption_key_ref.clone()),
-            session_id: record.map(|r| r.session_id.clone()),
-        };
+            &record,
+        );
         self.records
-            .audit(tenant, event)
-            .map(drop)
-            .map_err(|_| self.internal("records: append audit"))
+            .audit(scope.tenant(), event)
+            .map_err(|_| self.internal("records: append audit"))?;
+        Ok(plaintext)
     }
 
     /// Logs what failed (a fixed text naming the step) and gives the
@@ -207,6 +216,16 @@ impl App {
     pub fn internal(&self, what: &'static str) -> Problem {
         self.log.line(&format!("error: {what}"));
         problem::INTERNAL
+    }
+}
+
+/// An audit event naming the record's key reference and id.
+fn audit_event(action: AuditAction, actor: Actor, record: &SshSessionRecord) -> AuditEvent {
+    AuditEvent {
+        action,
+        actor,
+        key_ref: Some(record.encryption_key_ref.clone()),
+        session_id: Some(record.session_id.clone()),
     }
 }
 

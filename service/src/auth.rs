@@ -44,8 +44,7 @@ impl FromRequestParts<SharedApp> for Tenant {
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(problem::UNAUTHORIZED)?;
         let tenant = app
-            .records
-            .tenant_for_token(token.trim())
+            .tenant_for_token(token.trim())?
             .ok_or(problem::UNAUTHORIZED)?;
         Ok(Tenant(authorize(tenant)))
     }

@@ -12,7 +12,9 @@ use crate::operator::{self, Command};
 pub const TENANTS: [&str; 2] = ["acme", "globex"];
 
 /// Creates the demo data unless the tenants have keys already (a restart
-/// with `--demo`); returns each tenant with its admin token.
+/// with `--demo`); returns each tenant with its admin token, new on every
+/// call (only tokens' hashes are stored, so an old one cannot be shown
+/// again: a restart with `--demo` replaces them).
 pub fn seed(app: &App) -> Result<Vec<(TenantId, String)>, String> {
     let mut tokens = Vec::new();
     for (i, name) in TENANTS.iter().enumerate() {
@@ -20,7 +22,7 @@ pub fn seed(app: &App) -> Result<Vec<(TenantId, String)>, String> {
         let run = |c: Command| operator::run(&app.ring, &app.records, &c).map(drop);
         let token = app
             .records
-            .add_tenant(&tenant)
+            .issue_token(&tenant)
             .map_err(|e| format!("tenants: {e}"))?;
         let scope = platform_scope(tenant.clone());
         let fresh = app.ring.list(&scope).map_err(|e| e.to_string())?.is_empty();

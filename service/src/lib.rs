@@ -6,8 +6,8 @@
 //! The binary (`src/main.rs`) is a thin shell over this library. Where
 //! things are:
 //!
-//! - [`app`]: the shared state (`App`): the key ring, the records, the
-//!   tenants and the portal's sessions.
+//! - [`app`]: the shared state (`App`): the key ring, the records (the
+//!   tenants, the recordings, the audit log, the portal's sessions), the clock.
 //! - [`auth`]: the host authorization layer, the one place that turns a
 //!   checked caller into a `TenantScope`.
 //! - [`api`]: the tenant API under `/api`, with its `OpenAPI` document.

@@ -1,8 +1,10 @@
 //! The service's log: one line per request and per notable event, to
 //! standard error and, for the evidence command and the tests, into a
-//! buffer that the leak scan reads. A line names methods, paths (never a
-//! query string: the portal's test tickets travel there), statuses, tenants
-//! and key references; never a token, a body or key material.
+//! buffer that the leak scan reads. A line names methods, routes (the
+//! pattern a request matched, never its path or query string: a portal
+//! test ticket travels in one, and a caller may paste a token into one),
+//! statuses, tenants and key references; never a token, a body or key
+//! material.
 
 use std::io::Write as _;
 use std::sync::{Arc, Mutex, PoisonError};

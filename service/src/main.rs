@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+use key_model::KeyRing;
 use key_model_service::app::App;
 use key_model_service::cli::{self, Cli};
 use key_model_service::log::Log;
@@ -33,11 +34,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Cli::Serve {
             listen,
             data_dir,
+            database,
             demo: with_demo,
         } => {
-            std::fs::create_dir_all(&data_dir).map_err(|e| format!("data dir: {e}"))?;
-            let ring = keys::open_ring(&data_dir).map_err(|e| e.to_string())?;
-            let records = Records::open(&data_dir).map_err(|e| format!("records: {e}"))?;
+            let (ring, records) = open(&data_dir, database.as_deref())?;
             let app = App::new(ring, records, Log::stderr(), false);
             if with_demo {
                 for (tenant, token) in demo::seed(&app).map_err(|e| format!("demo data: {e}"))? {
@@ -67,9 +67,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 })
                 .map_err(|e| format!("serve: {e}"))?;
         }
-        Cli::Operator { data_dir, command } => {
-            let ring = keys::open_ring(&data_dir).map_err(|e| e.to_string())?;
-            let records = Records::open(&data_dir).map_err(|e| format!("records: {e}"))?;
+        Cli::Operator {
+            data_dir,
+            database,
+            command,
+        } => {
+            let (ring, records) = open(&data_dir, database.as_deref())?;
             for line in operator::run(&ring, &records, &command)? {
                 println!("{line}");
             }
@@ -83,4 +86,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The key ring and the records of `data_dir`, or of `database` (with the
+/// data directory's root key). Errors name the step, never the URL.
+fn open(data_dir: &std::path::Path, database: Option<&str>) -> Result<(KeyRing, Records), String> {
+    std::fs::create_dir_all(data_dir).map_err(|e| format!("data dir: {e}"))?;
+    let ring = keys::open_ring_on(data_dir, database).map_err(|e| format!("keys: {e}"))?;
+    let records =
+        Records::open_or_connect(data_dir, database).map_err(|e| format!("records: {e}"))?;
+    Ok((ring, records))
 }

@@ -27,6 +27,8 @@ pub enum Command {
     Restore(KeyRef),
     /// Destroys a version's material.
     Destroy(KeyRef),
+    /// Gives a tenant a new admin token (the old one stops working).
+    NewToken(TenantId),
     /// Lists a tenant's key versions.
     List(TenantId),
 }
@@ -52,10 +54,18 @@ pub fn run(ring: &KeyRing, records: &Records, command: &Command) -> Result<Vec<S
     let e = |e: key_model::Error| e.to_string();
     match command {
         Command::AddTenant(tenant) => {
-            let token = records
-                .add_tenant(tenant)
-                .map_err(|e| format!("tenants: {e}"))?;
+            // Only a hash of the token is kept: an existing tenant's token
+            // cannot be printed again, only replaced (`new-token`).
+            let token = records.add_tenant(tenant).map_err(|e| {
+                format!("tenants: {e} (only its token's hash is kept: `new-token` replaces it)")
+            })?;
             Ok(vec![format!("tenant {tenant}: admin token {token}")])
+        }
+        Command::NewToken(tenant) => {
+            let token = records
+                .issue_token(tenant)
+                .map_err(|e| format!("tenants: {e}"))?;
+            Ok(vec![format!("tenant {tenant}: new admin token {token}")])
         }
         Command::Create(name) => {
             let scope = platform_scope(name.tenant().clone());

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -34,13 +34,20 @@ pub fn router(app: SharedApp, extra: Router<SharedApp>) -> Router {
         .with_state(app)
 }
 
-/// One log line per request: method, path (never the query), status.
+/// One log line per request: method, route, status. The route is the
+/// pattern the request matched (`/api/ssh-sessions/{session_id}`), never
+/// the path or the query it was sent with: what a caller puts in a path (a
+/// token pasted where an id goes, a portal ticket, bidirectional-text
+/// characters) is not written to the log.
 async fn log_request(State(app): State<SharedApp>, request: Request, next: Next) -> Response {
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "(no route)".to_owned(), |p| p.as_str().to_owned());
     let response = next.run(request).await;
     app.log
-        .line(&format!("{method} {path} {}", response.status().as_u16()));
+        .line(&format!("{method} {route} {}", response.status().as_u16()));
     response.into_response()
 }
 

@@ -251,6 +251,27 @@ fn bad_input_gets_a_problem_never_a_5xx_nor_an_echo() {
             "invalid_identifier",
         ),
         (
+            // Percent-decoded, not UTF-8: axum's own rejection would be
+            // `text/plain`, outside the document's problem responses.
+            "non-UTF-8 id",
+            call(&f, Some(&acme), "GET", "/api/ssh-sessions/%FF", &[], b""),
+            400,
+            "invalid_identifier",
+        ),
+        (
+            "non-UTF-8 id, recording",
+            call(
+                &f,
+                Some(&acme),
+                "GET",
+                "/api/ssh-sessions/sess_%C3%28/recording",
+                &[],
+                b"",
+            ),
+            400,
+            "invalid_identifier",
+        ),
+        (
             "upper-case id",
             call(
                 &f,
@@ -353,6 +374,33 @@ fn bad_input_gets_a_problem_never_a_5xx_nor_an_echo() {
             "invalid_query",
         ),
         (
+            "docs path not UTF-8",
+            call(&f, None, "GET", "/api/docs/%FF", &[], b""),
+            404,
+            "not_found",
+        ),
+        (
+            // A token where an id goes (a pasted credential): refused, and
+            // kept out of the log with the rest of the path.
+            "token in the path",
+            call(
+                &f,
+                Some(&acme),
+                "GET",
+                &format!("/api/ssh-sessions/{acme}"),
+                &[],
+                b"",
+            ),
+            400,
+            "invalid_identifier",
+        ),
+        (
+            "token in an unknown route",
+            call(&f, Some(&acme), "GET", &format!("/api/{wrong}"), &[], b""),
+            404,
+            "not_found",
+        ),
+        (
             "unknown route",
             call(&f, Some(&acme), "GET", "/api/keys", &[], b""),
             404,
@@ -378,7 +426,7 @@ fn bad_input_gets_a_problem_never_a_5xx_nor_an_echo() {
         f.canaries.assert_no_leak(&raw);
     }
     // The same 404 for another tenant's record as for a missing one.
-    assert_eq!(cases[5].1.body, cases[6].1.body);
+    assert_eq!(cases[7].1.body, cases[8].1.body);
     let log = f.log.contents();
     f.canaries.assert_no_leak(&log);
     let log = String::from_utf8_lossy(&log);
@@ -387,4 +435,57 @@ fn bad_input_gets_a_problem_never_a_5xx_nor_an_echo() {
         "the log holds a token"
     );
     assert!(!log.contains(" 500"), "a 5xx was logged:\n{log}");
+}
+
+/// The portal's paths with a segment that is not UTF-8 once
+/// percent-decoded get the portal's error page (HTML, with its security
+/// headers), as any other bad id does, never axum's plain-text rejection.
+#[test]
+fn portal_paths_not_utf8_get_the_error_page() {
+    let f = start();
+    let tenant: key_model::TenantId = "acme".parse().unwrap();
+    let session = f.service.app().start_session(&tenant).unwrap();
+    let cookie = format!("{}={session}", key_model_service::auth::SESSION_COOKIE);
+    for (path, status) in [
+        ("/portal/sessions/%FF", 400),
+        ("/portal/sessions/sess_%C3%28/playback", 400),
+        ("/portal/exports/%FF", 404),
+        ("/portal/ticket/%FF", 404),
+    ] {
+        let r = call(&f, None, "GET", path, &[("Cookie", &cookie)], b"");
+        assert_eq!(r.status, status, "{path}: {}", r.text());
+        assert_eq!(
+            r.header("content-type"),
+            Some("text/html; charset=utf-8"),
+            "{path}"
+        );
+        assert!(r.header("content-security-policy").is_some(), "{path}");
+        assert!(r.text().contains("Something is not right"), "{path}");
+        f.canaries.assert_no_leak(r.raw());
+    }
+}
+
+/// A tenant the operator added but gave no recording key yet: its upload
+/// is refused with the library's `key_not_found`, a status the document
+/// lists for the upload (a client reading the document knows it).
+#[test]
+fn an_upload_before_the_tenant_has_a_key_is_a_documented_problem() {
+    let f = start();
+    let token = f
+        .service
+        .app()
+        .records
+        .add_tenant(&"initech".parse().unwrap())
+        .unwrap();
+    let octets = [("Content-Type", "application/octet-stream")];
+    let r = call(&f, Some(&token), "POST", "/api/ssh-sessions", &octets, b"x");
+    assert_problem(&r, 404, "key_not_found", "upload without a key");
+    assert!(!r.text().contains(&token));
+    let doc = call(&f, None, "GET", "/api/openapi.json", &[], b"");
+    let doc: serde_json::Value = serde_json::from_slice(&doc.body).unwrap();
+    let upload = &doc["paths"]["/api/ssh-sessions"]["post"]["responses"];
+    assert!(
+        upload["404"]["content"]["application/problem+json"].is_object(),
+        "{upload:#}"
+    );
 }

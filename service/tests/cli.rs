@@ -2,71 +2,30 @@
 //! another on the same data directory, and the running service honours
 //! them within its key ring's cache lifetime.
 
-use std::io::{BufRead as _, BufReader};
-use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use key_model_service::evidence::http::request;
 
-const BIN: &str = env!("CARGO_BIN_EXE_key-model-service");
+mod support;
 
-struct Serve(Child);
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use support::{BIN, Serve};
 
 fn operator(dir: &std::path::Path, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .arg("operator")
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "operator {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    let mut all = vec![std::ffi::OsStr::new("--data-dir"), dir.as_os_str()];
+    all.extend(args.iter().map(std::ffi::OsStr::new));
+    support::operator(&all)
 }
 
 #[test]
 fn operator_commands_reach_a_running_service() {
     let dir = std::env::temp_dir().join(format!("km-cli-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let mut child = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0", "--demo", "--data-dir"])
-        .arg(&dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let serve = Serve(child);
-    let (mut token, mut addr) = (None, None);
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
-        if let Some(t) = line.strip_prefix("demo tenant acme: sign in with token ") {
-            token = Some(t.to_owned());
-        }
-        if let Some(rest) = line.strip_prefix("serving on http://") {
-            addr = Some(
-                rest.split('/')
-                    .next()
-                    .unwrap()
-                    .parse::<SocketAddr>()
-                    .unwrap(),
-            );
-            break;
-        }
-    }
-    let (token, addr) = (token.expect("a demo token"), addr.expect("an address"));
+    let serve = Serve::start(&[
+        std::ffi::OsStr::new("--demo"),
+        "--data-dir".as_ref(),
+        dir.as_os_str(),
+    ]);
+    let (token, addr) = (serve.token("acme").to_owned(), serve.addr);
     let bearer = format!("Bearer {token}");
     let auth = [("Authorization", bearer.as_str())];
 
@@ -134,7 +93,7 @@ fn operator_commands_reach_a_running_service() {
     );
 
     // A bad argument is refused without echoing it.
-    let out = Command::new(BIN)
+    let out = std::process::Command::new(BIN)
         .args(["operator", "--data-dir"])
         .arg(&dir)
         .args(["disable", "tenants/acme/keys/x/versions/01"])
@@ -142,6 +101,62 @@ fn operator_commands_reach_a_running_service() {
         .unwrap();
     assert!(!out.status.success());
     assert!(!String::from_utf8_lossy(&out.stderr).contains("versions/01"));
+
+    drop(serve);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn tokens_are_kept_as_hashes_and_everything_in_the_data_directory() {
+    let dir = std::env::temp_dir().join(format!("km-cli-tokens-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let serve = Serve::start(&[
+        std::ffi::OsStr::new("--demo"),
+        "--data-dir".as_ref(),
+        dir.as_os_str(),
+    ]);
+    let (token, addr) = (serve.token("acme").to_owned(), serve.addr);
+
+    // Tokens are kept as hashes: an existing tenant's cannot be printed
+    // again, only replaced, and the old one then stops working.
+    let again = std::process::Command::new(BIN)
+        .args(["operator", "--data-dir"])
+        .arg(&dir)
+        .args(["add-tenant", "acme"])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("new-token"));
+    assert!(!String::from_utf8_lossy(&again.stdout).contains("kmt_"));
+    let issued = operator(&dir, &["new-token", "acme"]);
+    let fresh = issued
+        .trim()
+        .strip_prefix("tenant acme: new admin token ")
+        .expect("a new token");
+    let audit_of = |token: &str| {
+        let bearer = format!("Bearer {token}");
+        request(
+            addr,
+            "GET",
+            "/api/audit",
+            &[("Authorization", &bearer)],
+            b"",
+        )
+        .unwrap()
+        .status
+    };
+    assert_eq!(audit_of(&token), 401, "the replaced token still works");
+    assert_eq!(audit_of(fresh), 200);
+
+    // Everything is in the data directory's two databases and its root
+    // key: no files beside them (SQLite's WAL companions aside).
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with("-wal") && !n.ends_with("-shm"))
+        .collect();
+    names.sort();
+    assert_eq!(names, ["keys.sqlite3", "records.sqlite3", "root.key"]);
     drop(serve);
     let _ = std::fs::remove_dir_all(&dir);
 }

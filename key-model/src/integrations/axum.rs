@@ -181,7 +181,8 @@ impl<T: ApiDto + Serialize> IntoResponse for WithStatus<T> {
 /// a segment, a state's name or a backend's detail. The status follows the
 /// code (`key_not_found` is 404, `invalid_identifier` 400, a refusal 409, a
 /// backend that cannot be reached 503, what the caller cannot fix 500);
-/// [`Problem::new`] sets another.
+/// [`Problem::new`] sets another error status (one that is no error, `200`
+/// say, is sent as `500`: a problem never reads as a success).
 ///
 /// A service's own conditions (no token, no such record, a bad query) are
 /// problems too, with the same body, from [`Problem::custom`]: a code and a
@@ -224,11 +225,22 @@ pub struct Problem {
     error_code: Option<ErrorCode>,
 }
 
+/// `status` if it is an error (4xx or 5xx), else 500: a problem never reads
+/// as a success (a client that checks only the status would take a `200`
+/// problem for the operation done) nor as a redirect.
+const fn error_status(status: StatusCode) -> StatusCode {
+    match status.as_u16() {
+        400..=599 => status,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
 impl Problem {
-    /// A problem with `code` and a status of the caller's choice.
+    /// A problem with `code` and a status of the caller's choice, which
+    /// must be an error: any other (`200`, a redirect) is sent as `500`.
     pub const fn new(status: StatusCode, code: ErrorCode) -> Problem {
         Problem {
-            status,
+            status: error_status(status),
             code: code.as_str(),
             detail: code.message(),
             error_code: Some(code),
@@ -245,10 +257,11 @@ impl Problem {
     /// Choose a code that is none of the crate's ([`ErrorCode::ALL`]), so a
     /// client reads one meaning per code; for a condition the crate names
     /// (a malformed identifier), use its code
-    /// (`Problem::from(ErrorCode::InvalidIdentifier)`).
+    /// (`Problem::from(ErrorCode::InvalidIdentifier)`). The status must be
+    /// an error, as for [`Problem::new`]: any other is sent as `500`.
     pub const fn custom(status: StatusCode, code: &'static str, detail: &'static str) -> Problem {
         Problem {
-            status,
+            status: error_status(status),
             code,
             detail,
             error_code: None,

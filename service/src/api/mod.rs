@@ -8,7 +8,9 @@ pub mod exports;
 pub mod sessions;
 
 use axum::Router;
+use axum::extract::{FromRequestParts, Path};
 use axum::http::Uri;
+use axum::http::request::Parts;
 use axum::middleware;
 use axum::routing::get;
 use serde::Deserialize;
@@ -18,6 +20,7 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::app::SharedApp;
 use crate::problem::{self, Problem};
+use key_model::ErrorCode;
 
 /// The `OpenAPI` document of the tenant API.
 #[derive(OpenApi)]
@@ -87,7 +90,15 @@ pub fn router() -> Router<SharedApp> {
 /// allowances the portal does not have.
 pub const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
 
-async fn docs_policy(mut response: axum::response::Response) -> axum::response::Response {
+async fn docs_policy(response: axum::response::Response) -> axum::response::Response {
+    // Swagger UI serves files or says 404; its one 400 is axum's
+    // `text/plain` rejection of a file name that is not UTF-8 once
+    // decoded (`/api/docs/%FF`), which names no file either.
+    let mut response = if response.status() == axum::http::StatusCode::BAD_REQUEST {
+        axum::response::IntoResponse::into_response(problem::NOT_FOUND)
+    } else {
+        response
+    };
     response.headers_mut().insert(
         axum::http::header::CONTENT_SECURITY_POLICY,
         axum::http::HeaderValue::from_static(DOCS_CSP),
@@ -124,5 +135,29 @@ impl PageParams {
             return Err(problem::INVALID_QUERY);
         }
         Ok((offset, limit))
+    }
+}
+
+/// The one parameter of a route's path (a session id, a file name, a
+/// ticket), percent-decoded.
+///
+/// axum's own `Path<String>` rejects a segment that is not UTF-8 once
+/// decoded (`%FF`) with a `text/plain` body of its own, outside the
+/// document's problem responses (and the portal's error page). This one
+/// rejects it with `invalid_identifier`, the problem every other malformed
+/// id gets; like every problem, it names nothing of the request. A portal
+/// handler takes `Result<PathParam, Problem>` to render the problem as its
+/// error page.
+#[derive(Debug)]
+pub struct PathParam(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathParam {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<PathParam, Problem> {
+        Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| PathParam(value))
+            .map_err(|_| Problem::from(ErrorCode::InvalidIdentifier))
     }
 }

@@ -1,13 +1,13 @@
 //! SSH session records: upload, list, get one, play back.
 
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
-use super::PageParams;
+use super::{PageParams, PathParam};
 use crate::app::{MAX_RECORDING, SharedApp};
 use crate::auth::Tenant;
 use crate::dto::{SshSessionPage, SshSessionRecord};
@@ -35,6 +35,7 @@ pub async fn list(
 #[utoipa::path(post, path = "/api/ssh-sessions", tag = "ssh-sessions",
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The recording, 1 byte to 1 MiB."),
     responses((status = 201, body = SshSessionRecord), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json", description = "The tenant has no recording key yet (`key_not_found`): the platform's operator creates it."),
               (status = 409, body = Problem, content_type = "application/problem+json", description = "The tenant's key refuses to encrypt (key-model's codes: `key_disabled`, ...)."),
               (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"),
               (status = 503, body = Problem, content_type = "application/problem+json", description = "The key store cannot be reached (`backend_unavailable`).")))]
@@ -76,7 +77,7 @@ pub async fn upload(
 pub async fn get_one(
     State(app): State<SharedApp>,
     Tenant(scope): Tenant,
-    Path(session_id): Path<String>,
+    PathParam(session_id): PathParam,
 ) -> Result<ApiJson<SshSessionRecord>, Problem> {
     app.session(&scope, &session_id).map(ApiJson)
 }
@@ -91,7 +92,7 @@ pub async fn get_one(
 pub async fn playback(
     State(app): State<SharedApp>,
     Tenant(scope): Tenant,
-    Path(session_id): Path<String>,
+    PathParam(session_id): PathParam,
 ) -> Result<Response, Problem> {
     let plaintext = app.playback(&scope, &session_id)?;
     // The tenant's own decrypted data, for the tenant who asked: not key

@@ -158,7 +158,12 @@ impl<'a> Walk<'a> {
     /// cookie, scanned.
     pub fn fetch(&mut self, tenant: &str, path: &str) -> Result<HttpResponse, String> {
         let tenant_id: TenantId = tenant.parse().map_err(|_| "tenant".to_owned())?;
-        let session = self.fixture.service.app().start_session(tenant_id);
+        let session = self
+            .fixture
+            .service
+            .app()
+            .start_session(&tenant_id)
+            .map_err(|_| "portal session".to_owned())?;
         let cookie = format!("{}={session}", crate::auth::SESSION_COOKIE);
         let response = http::request(
             self.fixture.service.addr(),
@@ -198,7 +203,8 @@ impl<'a> Walk<'a> {
         let cookie = format!(
             "{}={}",
             crate::auth::SESSION_COOKIE,
-            app.start_session(tenant_id.clone())
+            app.start_session(&tenant_id)
+                .map_err(|_| "portal session".to_owned())?
         );
         let html = http::request(
             self.fixture.service.addr(),

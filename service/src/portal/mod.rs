@@ -9,7 +9,7 @@ pub mod pages;
 use axum::Form;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, SET_COOKIE};
 use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::middleware::{self, Next};
@@ -18,8 +18,8 @@ use axum::routing::{get, post};
 use maud::Markup;
 use serde::Deserialize;
 
-use crate::api::PageParams;
 use crate::api::exports;
+use crate::api::{PageParams, PathParam};
 use crate::app::SharedApp;
 use crate::auth::{PortalTenant, SESSION_COOKIE, session_cookie};
 use crate::problem::{self, Problem};
@@ -112,9 +112,12 @@ fn session_cookie_header(value: &str) -> HeaderValue {
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-fn signed_in(app: &SharedApp, tenant: key_model::TenantId, next: &str) -> Response {
+fn signed_in(app: &SharedApp, tenant: &key_model::TenantId, next: &str) -> Response {
     app.log.line(&format!("portal: {tenant} signed in"));
-    let cookie = app.start_session(tenant);
+    let cookie = match app.start_session(tenant) {
+        Ok(cookie) => cookie,
+        Err(problem) => return problem_page(None, problem),
+    };
     let mut response = Redirect::to(next).into_response();
     response
         .headers_mut()
@@ -128,9 +131,11 @@ async fn sign_in(
 ) -> Response {
     let tenant = form
         .ok()
-        .and_then(|Form(f)| app.records.tenant_for_token(f.token.trim()));
+        // A failure to read the records is logged by `tenant_for_token`
+        // and answered as a refused sign-in.
+        .and_then(|Form(f)| app.tenant_for_token(f.token.trim()).ok().flatten());
     match tenant {
-        Some(tenant) => signed_in(&app, tenant, "/portal/sessions"),
+        Some(tenant) => signed_in(&app, &tenant, "/portal/sessions"),
         None => html(StatusCode::UNAUTHORIZED, &pages::sign_in(true)),
     }
 }
@@ -157,8 +162,12 @@ struct Next_ {
 /// or the evidence command; elsewhere every ticket is unknown). A ticket
 /// is not a token: it is made in-process, used once, and grants one
 /// session.
-async fn ticket(State(app): State<SharedApp>, Path(ticket): Path<String>, uri: Uri) -> Response {
-    let Some(tenant) = app.redeem_ticket(&ticket) else {
+async fn ticket(
+    State(app): State<SharedApp>,
+    ticket: Result<PathParam, Problem>,
+    uri: Uri,
+) -> Response {
+    let Some(tenant) = ticket.ok().and_then(|PathParam(t)| app.redeem_ticket(&t)) else {
         return problem_page(None, problem::NOT_FOUND);
     };
     let next = axum::extract::Query::<Next_>::try_from_uri(&uri)
@@ -167,7 +176,7 @@ async fn ticket(State(app): State<SharedApp>, Path(ticket): Path<String>, uri: U
         .filter(|n| n.starts_with("/portal/") || n.starts_with("/api/docs"))
         .filter(|n| !n.contains("//") && !n.contains('\\'))
         .unwrap_or_else(|| "/portal/sessions".to_owned());
-    signed_in(&app, tenant, &next)
+    signed_in(&app, &tenant, &next)
 }
 
 async fn sessions(State(app): State<SharedApp>, tenant: PortalTenant, uri: Uri) -> Response {
@@ -188,10 +197,10 @@ async fn sessions(State(app): State<SharedApp>, tenant: PortalTenant, uri: Uri) 
 async fn session(
     State(app): State<SharedApp>,
     tenant: PortalTenant,
-    Path(id): Path<String>,
+    id: Result<PathParam, Problem>,
 ) -> Response {
     let name = tenant_name(&tenant);
-    match app.session(&tenant.0, &id) {
+    match id.and_then(|PathParam(id)| app.session(&tenant.0, &id)) {
         Ok(record) => html(StatusCode::OK, &pages::session(&name, &record)),
         Err(problem) => problem_page(Some(&name), problem),
     }
@@ -200,9 +209,13 @@ async fn session(
 async fn playback(
     State(app): State<SharedApp>,
     tenant: PortalTenant,
-    Path(id): Path<String>,
+    id: Result<PathParam, Problem>,
 ) -> Response {
     let name = tenant_name(&tenant);
+    let id = match id {
+        Ok(PathParam(id)) => id,
+        Err(problem) => return problem_page(Some(&name), problem),
+    };
     match app.playback(&tenant.0, &id) {
         Ok(plaintext) => {
             let text = String::from_utf8_lossy(plaintext.as_bytes());
@@ -234,8 +247,10 @@ async fn exports_page(tenant: PortalTenant) -> Response {
 async fn download(
     State(app): State<SharedApp>,
     tenant: PortalTenant,
-    Path(file): Path<String>,
+    file: Result<PathParam, Problem>,
 ) -> Response {
+    // A name that is not UTF-8 names no file: the same 404 as any other.
+    let file = file.map_or(String::new(), |PathParam(file)| file);
     let result = match file.as_str() {
         "ssh-sessions.csv" => exports::sessions_csv_for(&app, &tenant.0),
         "ssh-sessions.jsonl" => exports::sessions_jsonl_for(&app, &tenant.0),

@@ -213,6 +213,43 @@ fn a_custom_problem_has_the_body_of_the_crates() {
     assert_eq!(members(&body), members(&crates));
 }
 
+/// A problem never reads as a success: a status that is no error (a 2xx,
+/// a redirect, an informational one), given by mistake to
+/// `Problem::custom` or `Problem::new`, is sent as 500, in the header and
+/// the body alike. Seen failing before: `Problem::new(StatusCode::OK,
+/// ErrorCode::KeyDisabled)` answered 200 with the refusal in the body, which
+/// a client checking the status only takes for an encryption done.
+#[test]
+fn a_problem_with_a_status_that_is_no_error_is_sent_as_500() {
+    for status in [
+        StatusCode::OK,
+        StatusCode::NO_CONTENT,
+        StatusCode::FOUND,
+        StatusCode::CONTINUE,
+    ] {
+        for problem in [
+            Problem::custom(status, "mistaken", "a status given by mistake"),
+            Problem::new(status, ErrorCode::KeyDisabled),
+        ] {
+            assert_eq!(problem.status(), StatusCode::INTERNAL_SERVER_ERROR);
+            let response = problem.into_response();
+            assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+            let body: Value = serde_json::from_slice(&body(response)).unwrap();
+            assert_eq!(body["status"], 500, "{status}");
+            assert_eq!(body["title"], "Internal Server Error", "{status}");
+        }
+    }
+    // Every error status is kept.
+    for n in [400, 404, 409, 418, 499, 500, 503, 599] {
+        let status = StatusCode::from_u16(n).unwrap();
+        assert_eq!(Problem::custom(status, "c", "d").status(), status);
+        assert_eq!(
+            Problem::new(status, ErrorCode::KeyNotFound).status(),
+            status
+        );
+    }
+}
+
 /// A handler mixes the crate's errors (`?`) and its own problems.
 #[test]
 fn a_handler_returns_crate_errors_and_custom_problems_as_one_type() {

@@ -1,7 +1,8 @@
 //! The embedded key ring (`key_model::ring`) driven through its public API:
 //! lifecycle operations and G5, envelope binding and parsing (G7), the
 //! fail-closed policy in every state (G6), concurrent use, several rings
-//! over one store (compare-and-swap, the cache lifetime), the store
+//! over one store (compare-and-swap, the cache lifetime, a store whose
+//! revisions went back), the store
 //! conformance suite, errors that carry
 //! no key material (G8), and an in-suite fuzz pass over the parsers.
 //!
@@ -19,7 +20,10 @@ mod fixtures;
 mod fuzz;
 mod instances;
 mod lifecycle;
+mod refresh;
+mod revisions;
 mod root_conformance;
+mod root_recheck;
 mod sqlite;
 mod stores;
 mod support;

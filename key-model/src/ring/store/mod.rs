@@ -195,7 +195,10 @@ impl StoredKey {
 /// on since.
 ///
 /// Revisions of different keys are unrelated; only their order per key
-/// matters (the key ring never replaces a cached record with an older one).
+/// matters (the key ring never replaces a cached record with one read at an
+/// older revision, unless the store itself answers a revision lower than
+/// the cached one: then its counters went back, as after a restored backup,
+/// and the ring loads what the store holds).
 ///
 /// ```
 /// use key_model::ring::Revision;

@@ -377,7 +377,7 @@ impl Walk<'_> {
                 self.scan.canaries()
             ),
             format!(
-                "the data directory at rest ({files} files: the SQLite key store and its WAL, the records, the encrypted recordings) holds no canary either"
+                "the data directory at rest ({files} files: the SQLite key store and the records file, with the encrypted recordings in it, each with its WAL) holds no canary either"
             ),
             format!("the scan catches a planted canary (the hex of {first}'s material)"),
             format!(
@@ -388,11 +388,11 @@ impl Walk<'_> {
 
     /// Scans every file of the data directory (not the browser's
     /// profile): the key store holds wrapped material only, and the
-    /// recordings are envelopes.
+    /// records file's recordings are envelopes.
     fn scan_data_dir(&mut self) -> Result<usize, String> {
         let dir = self.fixture.dir.clone();
         let mut n = 0;
-        for folder in [dir.clone(), dir.join("recordings")] {
+        for folder in [dir] {
             let entries =
                 std::fs::read_dir(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
             for entry in entries.flatten() {
