@@ -463,8 +463,17 @@ impl KeyRing {
                     return Ok(None);
                 }
                 let key_ref = v.metadata.key_ref();
+                // Reused only for the same wrapped bytes: a store restored
+                // from another cluster can hold the same version number
+                // over other material, and sealing under the old one would
+                // write envelopes no store can open. A rewrap changes the
+                // bytes too and costs one unwrap more, which is the safe
+                // side.
                 let reused = previous.and_then(|p| {
                     let i = p.version(key_ref.version())?;
+                    if p.record.versions.get(i)?.wrapped != v.wrapped {
+                        return None;
+                    }
                     p.material.get(i)?.clone()
                 });
                 if let Some(material) = reused {
@@ -550,6 +559,16 @@ impl KeyRing {
         let revision = self
             .store
             .save(&StoreCall::new(), &record, previous.map(|p| p.revision))?;
+        if let Some(p) = previous.filter(|p| revision <= p.revision) {
+            // The store broke its contract (a save answers a revision
+            // higher than the one it replaced), so the cache, which keeps
+            // the higher revision, would serve the record from before this
+            // change. The change is saved: forget the key, and the next
+            // use reads it from the store.
+            self.cache
+                .remove(record.name.tenant(), record.name.purpose(), p.revision);
+            return Ok(revision);
+        }
         let root_checked = previous.map(Cache::root_checked);
         self.cache
             .offer(self.cache.entry(record, revision, material, root_checked));
