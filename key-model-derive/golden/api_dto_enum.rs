@@ -7,21 +7,25 @@
 //         Cleared,
 //     }
 
-#[doc(hidden)]
-#[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
+#[allow(
+    dead_code,
+    non_upper_case_globals,
+    unused_qualifications,
+    clippy::all,
+    clippy::pedantic
+)]
 const _: () = {
     struct SecretFreeField<T: ?Sized + ::key_model::key_model::SecretFree>(
         ::core::marker::PhantomData<T>,
     );
-    #[allow(dead_code)]
-    fn secret_free_proof(
-        _: SecretFreeField<KeyRef>,
+    struct SecretFreeProof(
+        SecretFreeField<KeyRef>,
         #[cfg(feature = "b")]
-        _: SecretFreeField<String>,
+        SecretFreeField<String>,
         #[cfg(feature = "b")]
         #[cfg(unix)]
-        _: SecretFreeField<Vec<u16>>,
-    ) {}
+        SecretFreeField<Vec<u16>>,
+    );
 };
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]

@@ -6,21 +6,25 @@
 //         cursor: &'a str,
 //     }
 
-#[doc(hidden)]
-#[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
+#[allow(
+    dead_code,
+    non_upper_case_globals,
+    unused_qualifications,
+    clippy::all,
+    clippy::pedantic
+)]
 const _: () = {
     struct SecretFreeField<T: ?Sized + ::key_model::key_model::SecretFree>(
         ::core::marker::PhantomData<T>,
     );
-    #[allow(dead_code)]
-    fn secret_free_proof<'a, T: Clone, const N: usize>(
-        _: SecretFreeField<Vec<T>>,
-        _: SecretFreeField<&'a str>,
+    struct SecretFreeProof<'a, T: Clone, const N: usize>(
+        SecretFreeField<Vec<T>>,
+        SecretFreeField<&'a str>,
+        ::core::marker::PhantomData<(&'a (), *const T)>,
     )
     where
         T: Default,
-        T: ::key_model::key_model::SecretFree,
-    {}
+        T: ::key_model::key_model::SecretFree;
 };
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]

@@ -2,14 +2,18 @@
 //
 //     struct SessionRow { session_id: String, bytes: u64 }
 
-#[doc(hidden)]
-#[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
+#[allow(
+    dead_code,
+    non_upper_case_globals,
+    unused_qualifications,
+    clippy::all,
+    clippy::pedantic
+)]
 const _: () = {
     struct SecretFreeField<T: ?Sized + ::key_model::key_model::SecretFree>(
         ::core::marker::PhantomData<T>,
     );
-    #[allow(dead_code)]
-    fn secret_free_proof(_: SecretFreeField<String>, _: SecretFreeField<u64>) {}
+    struct SecretFreeProof(SecretFreeField<String>, SecretFreeField<u64>);
 };
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]

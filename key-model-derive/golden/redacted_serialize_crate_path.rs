@@ -22,7 +22,7 @@ const _: () = {
                     let mut __state = key_model_crate::derive_support::serde::Serializer::serialize_struct(
                         __serializer,
                         "Login",
-                        0 + 1 + 1,
+                        2,
                     )?;
                     key_model_crate::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,

@@ -33,7 +33,7 @@ const _: () = {
                         "Login",
                         0u32,
                         "password",
-                        0 + 1 + 1,
+                        2,
                     )?;
                     key_model_crate::derive_support::serde::ser::SerializeStructVariant::serialize_field(
                         &mut __state,
@@ -56,7 +56,7 @@ const _: () = {
                         "Login",
                         1u32,
                         "token",
-                        0 + 1 + 1,
+                        2,
                     )?;
                     key_model_crate::derive_support::serde::ser::SerializeTupleVariant::serialize_field(
                         &mut __state,

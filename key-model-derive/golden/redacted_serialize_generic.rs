@@ -38,7 +38,7 @@ const _: () = {
                     let mut __state = key_model_crate::derive_support::serde::Serializer::serialize_struct(
                         __serializer,
                         "Tagged",
-                        0 + 1 + 1 + 1 + 1,
+                        4,
                     )?;
                     key_model_crate::derive_support::serde::ser::SerializeStruct::serialize_field(
                         &mut __state,

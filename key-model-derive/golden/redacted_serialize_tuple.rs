@@ -22,7 +22,7 @@ const _: () = {
                     let mut __state = key_model_crate::derive_support::serde::Serializer::serialize_tuple_struct(
                         __serializer,
                         "Credential",
-                        0 + 1 + 1 + 1,
+                        3,
                     )?;
                     key_model_crate::derive_support::serde::ser::SerializeTupleStruct::serialize_field(
                         &mut __state,

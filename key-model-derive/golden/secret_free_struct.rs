@@ -2,14 +2,18 @@
 //
 //     struct Recording { bytes: u64, encryption_key_ref: KeyRef }
 
-#[doc(hidden)]
-#[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
+#[allow(
+    dead_code,
+    non_upper_case_globals,
+    unused_qualifications,
+    clippy::all,
+    clippy::pedantic
+)]
 const _: () = {
     struct SecretFreeField<T: ?Sized + ::key_model::key_model::SecretFree>(
         ::core::marker::PhantomData<T>,
     );
-    #[allow(dead_code)]
-    fn secret_free_proof(_: SecretFreeField<u64>, _: SecretFreeField<KeyRef>) {}
+    struct SecretFreeProof(SecretFreeField<u64>, SecretFreeField<KeyRef>);
 };
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]

@@ -30,13 +30,18 @@ impl Which {
 
     fn expand(self, input: &syn::DeriveInput) -> proc_macro2::TokenStream {
         match self {
-            Which::Boundary(kind) => crate::boundary_tokens(input, kind),
-            Which::Redact(derive) => crate::redact_tokens(input, derive),
+            Which::Boundary(kind) => crate::boundary_tokens(input, &tokens(input), kind),
+            Which::Redact(derive) => crate::redact_tokens(input, &tokens(input), derive),
         }
     }
 }
 
 use Which::{Boundary, Redact};
+
+/// The input's tokens, as a compiler would pass them.
+fn tokens(input: &syn::DeriveInput) -> proc_macro2::TokenStream {
+    quote::ToTokens::to_token_stream(input)
+}
 
 /// `(file name, derive, input)`.
 const CASES: &[(&str, Which, &str)] = &[
@@ -50,6 +55,13 @@ const CASES: &[(&str, Which, &str)] = &[
         "api_dto_struct",
         Boundary(Kind::ApiDto),
         "struct KeyResponse { encryption_key_ref: KeyRef, enabled: bool }",
+    ),
+    // A field type that calls a macro: the proof is a function, where a
+    // `Self` from the macro names no generated struct.
+    (
+        "api_dto_macro_field",
+        Boundary(Kind::ApiDto),
+        "struct Node { children: Vec<Self>, label: label_type!() }",
     ),
     (
         "event_dto_struct",
@@ -106,6 +118,13 @@ const CASES: &[(&str, Which, &str)] = &[
         "redacted_serialize_struct",
         Redact(Derive::Serialize),
         NAMED_STRUCT,
+    ),
+    // The length passed to serde: the fields always written as one
+    // literal, plus one term per field under `skip_serializing_if`.
+    (
+        "redacted_serialize_skip_if",
+        Redact(Derive::Serialize),
+        "struct Page { total: u64, #[serde(skip_serializing_if = \"Option::is_none\")] next: Option<String>, #[redact] key: KeyMaterial }",
     ),
     ("redacted_debug_tuple", Redact(Derive::Debug), TUPLE_STRUCT),
     (

@@ -25,24 +25,37 @@ use redact::Derive;
 
 // Each half states what it emits on error in its module doc. These two
 // are what the derives below emit, on `proc_macro2` tokens so that the
-// golden tests run them outside a compiler.
+// golden tests run them outside a compiler. `tokens` is the input as
+// written, which `crate::fresh` walks: the compiler's own tokens, where
+// printing the parsed input back into tokens to walk them cost a third
+// of the walk (docs/performance.md).
 
-fn boundary_tokens(input: &syn::DeriveInput, kind: Kind) -> proc_macro2::TokenStream {
-    boundary::expand(input, kind).unwrap_or_else(syn::Error::into_compile_error)
+fn boundary_tokens(
+    input: &syn::DeriveInput,
+    tokens: &proc_macro2::TokenStream,
+    kind: Kind,
+) -> proc_macro2::TokenStream {
+    boundary::expand(input, tokens, kind).unwrap_or_else(syn::Error::into_compile_error)
 }
 
-fn redact_tokens(input: &syn::DeriveInput, derive: Derive) -> proc_macro2::TokenStream {
-    redact::expand(input, derive).unwrap_or_else(redact::Fallback::into_tokens)
+fn redact_tokens(
+    input: &syn::DeriveInput,
+    tokens: &proc_macro2::TokenStream,
+    derive: Derive,
+) -> proc_macro2::TokenStream {
+    redact::expand(input, tokens, derive).unwrap_or_else(redact::Fallback::into_tokens)
 }
 
 fn boundary_derive(input: TokenStream, kind: Kind) -> TokenStream {
+    let tokens = proc_macro2::TokenStream::from(input.clone());
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    boundary_tokens(&input, kind).into()
+    boundary_tokens(&input, &tokens, kind).into()
 }
 
 fn redact_derive(input: TokenStream, derive: Derive) -> TokenStream {
+    let tokens = proc_macro2::TokenStream::from(input.clone());
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    redact_tokens(&input, derive).into()
+    redact_tokens(&input, &tokens, derive).into()
 }
 
 /// Implements `key_model::SecretFree` after proving every field's type

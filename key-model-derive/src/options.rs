@@ -71,8 +71,8 @@ pub(crate) struct Also {
 
 impl Options {
     /// Parses every `#[key_model(...)]` among `attrs`, reporting each
-    /// mistake to `cx`.
-    pub(crate) fn from_syn(cx: &Ctxt, input: &syn::DeriveInput) -> Options {
+    /// mistake to `cx`; `tokens` is `input` as written, for `Fresh`.
+    pub(crate) fn from_syn(cx: &Ctxt, input: &syn::DeriveInput, tokens: &TokenStream) -> Options {
         let attrs = &input.attrs;
         let mut krate: Option<(syn::Path, Span)> = None;
         let mut also = Vec::new();
@@ -124,22 +124,42 @@ impl Options {
                 cx.syn_error(err);
             }
         }
-        let (path, span) =
-            krate.unwrap_or_else(|| (syn::parse_quote!(::key_model), Span::call_site()));
-        let mut fresh = Fresh::new(input);
+        let written = krate.is_some();
+        let (path, span) = krate.unwrap_or_else(|| (default_path(), Span::call_site()));
+        let mut fresh = Fresh::new(tokens);
         let alias = fresh.ident("key_model_crate", Span::call_site());
         // The whole item at the literal: rustc reports the failed import
         // at the item when its tokens do not all come from one place.
-        let import = respan(quote!(use #path::key_model as #alias;), span);
-        let full = respan(quote!(#path::key_model), span);
+        // Without the option every token is made at the call site already,
+        // and re-spanning them there would change nothing.
+        let import = quote!(use #path::key_model as #alias;);
+        let import = if written {
+            respan(import, span)
+        } else {
+            import
+        };
+        // `<path>::key_model`, every token at `span`: those of `path`
+        // already are (`LitStr::parse` spans them at the literal).
+        let mut full = path;
+        full.segments.push_punct(syn::Token![::](span));
+        full.segments
+            .push_value(syn::Ident::new(KEY_MODEL, span).into());
         Options {
             krate: Krate {
-                path: syn::parse_quote!(#alias),
+                path: syn::Path::from(alias),
                 import,
-                full: syn::parse_quote!(#full),
+                full,
                 fresh,
             },
             also,
         }
     }
+}
+
+/// `::key_model`, made without parsing.
+fn default_path() -> syn::Path {
+    let span = Span::call_site();
+    let mut path = syn::Path::from(syn::Ident::new(KEY_MODEL, span));
+    path.leading_colon = Some(syn::Token![::](span));
+    path
 }

@@ -23,6 +23,7 @@
 #![forbid(unsafe_code)]
 
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chacha20poly1305::XChaCha20Poly1305;
@@ -38,7 +39,8 @@ use raw_floor::{CONTEXT, NONCE_LEN, TAG_LEN, raw_decrypt, raw_encrypt};
 
 /// The two sides and their inputs.
 struct Sides {
-    ring: KeyRing,
+    /// Shared, so that the refresher (which holds a `Weak`) can be on.
+    ring: Arc<KeyRing>,
     scope: TenantScope,
     name: KeyName,
     raw: XChaCha20Poly1305,
@@ -55,7 +57,7 @@ fn setup() -> Sides {
     getrandom::fill(&mut key).expect("random source");
     let raw = XChaCha20Poly1305::new(&key.into());
     Sides {
-        ring,
+        ring: Arc::new(ring),
         scope,
         name,
         raw,
@@ -122,8 +124,29 @@ fn cases() -> Vec<(String, Op)> {
             format!("decrypt/ring/{label}"),
             Box::new(move || drop(black_box(s.ring_decrypt(black_box(&envelope))))),
         ));
+        // The same ring with the background refresher on: the hot path is
+        // meant to cost the same (the refresher's work is on its thread).
+        let refreshed = std::rc::Rc::new(setup_refreshed());
+        let (s, p) = (refreshed.clone(), plaintext.clone());
+        cases.push((
+            format!("encrypt/refreshed/{label}"),
+            Box::new(move || drop(black_box(s.ring_encrypt(black_box(&p))))),
+        ));
+        let (s, envelope) = (refreshed.clone(), refreshed.ring_encrypt(&plaintext));
+        cases.push((
+            format!("decrypt/refreshed/{label}"),
+            Box::new(move || drop(black_box(s.ring_decrypt(black_box(&envelope))))),
+        ));
     }
     cases
+}
+
+/// [`setup`] with the background refresher on (the default lifetime).
+fn setup_refreshed() -> Sides {
+    let sides = setup();
+    // Detached: it ends when the ring is dropped, with the case.
+    drop(sides.ring.refresh_in_background().expect("refresher"));
+    sides
 }
 
 /// The region `scripts/bench/ring-instructions.sh` counts with callgrind

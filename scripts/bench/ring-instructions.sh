@@ -8,10 +8,12 @@
 #
 #   bash scripts/bench/ring-instructions.sh          # TIMES=100, 64B and 4KiB
 #   SIZES="64B 4KiB 1MiB" TIMES=3 bash scripts/bench/ring-instructions.sh
+#   SIDES="raw ring refreshed" bash scripts/bench/ring-instructions.sh  # + the ring with its refresher on
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 times=${TIMES:-100}
 sizes=${SIZES:-64B 4KiB}
+sides=${SIDES:-raw ring}
 bin=$(cargo bench -q -p key-model --bench ring --no-run --message-format=json \
   | python3 -c 'import json,sys
 for line in sys.stdin:
@@ -23,7 +25,7 @@ trap 'rm -rf "$out"' EXIT
 declare -A ir
 for op in encrypt decrypt; do
   for size in $sizes; do
-    for side in raw ring; do
+    for side in $sides; do
       case=$op/$side/$size
       KEY_MODEL_BENCH_CASE=$case KEY_MODEL_BENCH_TIMES=$times valgrind -q --tool=callgrind \
         --toggle-collect='*key_model_measured_region*' --callgrind-out-file="$out/cg" "$bin"

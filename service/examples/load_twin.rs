@@ -4,8 +4,17 @@
 //! the sink's cost can be compared on the same payload in one run. Prints
 //! the address, the token and a session id, then serves until killed.
 //! Both routes check the bearer token and read the record the same way.
+//!
+//! `load_twin raw-aead SECONDS THREADS` instead seals a 4 KiB payload with
+//! raw XChaCha20-Poly1305 in a loop on THREADS threads for SECONDS seconds
+//! and prints the seals per second: the floor the upload route's
+//! throughput is set beside. It is the raw floor of the ring and store
+//! benches (key-model/benches/support/raw_floor.rs), the same file.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chacha20poly1305::{KeyInit, XChaCha20Poly1305};
 
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
@@ -33,7 +42,56 @@ async fn plain(
     )
 }
 
+#[path = "../../key-model/benches/support/raw_floor.rs"]
+// The benches open what they seal; the load test only seals.
+#[allow(dead_code)]
+mod raw_floor;
+
+/// The recording size of the load test's uploads.
+const PAYLOAD: u32 = 4096;
+
+/// Seals `PAYLOAD` bytes on `threads` threads for `seconds`; prints the
+/// seals per second in all and per thread.
+fn raw_aead(seconds: u64, threads: u64) {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let workers: Vec<_> = (0..threads)
+        .map(|_| {
+            std::thread::spawn(move || {
+                let mut key = [0u8; 32];
+                getrandom::fill(&mut key).expect("random source");
+                let cipher = XChaCha20Poly1305::new(&key.into());
+                let payload = vec![b'x'; PAYLOAD as usize];
+                let mut seals = 0u64;
+                while Instant::now() < deadline {
+                    // A batch between clock reads, so the clock is not the cost.
+                    for _ in 0..64 {
+                        std::hint::black_box(raw_floor::raw_encrypt(&cipher, &payload));
+                    }
+                    seals += 64;
+                }
+                seals
+            })
+        })
+        .collect();
+    let seals: u64 = workers.into_iter().map(|w| w.join().expect("worker")).sum();
+    // Counts far below 2^52: exact as f64.
+    #[allow(clippy::cast_precision_loss)]
+    let per_second = seals as f64 / seconds as f64;
+    let mib_per_second = per_second * f64::from(PAYLOAD) / f64::from(1u32 << 20);
+    println!("raw_aead threads={threads} seals/s={per_second:.0} MiB/s={mib_per_second:.1}");
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("raw-aead") {
+        let number = |i: usize, default: u64| {
+            args.get(i)
+                .map_or(Some(default), |a| a.parse().ok())
+                .expect("raw-aead SECONDS THREADS: whole numbers")
+        };
+        raw_aead(number(1, 5).max(1), number(2, 1).max(1));
+        return;
+    }
     let dir = std::env::temp_dir().join(format!("km-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let ring = keys::open_ring(&dir).expect("ring");

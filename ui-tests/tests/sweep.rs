@@ -144,7 +144,7 @@ fn generated_sweep_is_current() {
 
 /// Names only generated code has: an identifier with `__` in it (std's own
 /// `$crate::__export`, which a user's `format!` shows, excepted), the
-/// derives' import alias and proof function.
+/// derives' import alias and proof item (a function, or a struct).
 fn generated_names(line: &str) -> Vec<String> {
     let line = line.replace("$crate::__export", "");
     let mut found = Vec::new();
@@ -153,6 +153,7 @@ fn generated_names(line: &str) -> Vec<String> {
         if (inner.contains("__") || (word.starts_with("__") && !inner.is_empty()))
             || word.starts_with("key_model_crate")
             || word.starts_with("secret_free_proof")
+            || word.starts_with("SecretFreeProof")
         {
             found.push(word.to_owned());
         }

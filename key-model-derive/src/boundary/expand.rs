@@ -2,10 +2,8 @@
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
-use syn::spanned::Spanned;
 
 use crate::dummy;
-use crate::fresh;
 use crate::options::Krate;
 use crate::span::respan;
 
@@ -19,6 +17,7 @@ pub(crate) fn impls(input: &Input<'_>, kind: Kind, also: &[Kind], krate: &Krate)
     let import = &krate.import;
     let full = &krate.full;
     let mut fresh = krate.fresh.clone();
+    let seen = fresh.seen;
     let krate = &krate.path;
     let ident = &input.original.ident;
     let generics = with_bounds(&input.original.generics, krate);
@@ -26,13 +25,17 @@ pub(crate) fn impls(input: &Input<'_>, kind: Kind, also: &[Kind], krate: &Krate)
     let proof_generics = with_bounds(&input.original.generics, full);
     let (proof_generics, _, proof_where) = proof_generics.split_for_impl();
 
-    // The proof is the signature of a function nobody calls: one parameter
-    // per field, of type `SecretFreeField<FieldType>`, a struct declared
-    // here whose parameter must be `SecretFree`. Signatures are checked
+    // The proof is a struct nobody builds: one field per field of the
+    // input, of type `SecretFreeField<FieldType>`, a struct declared here
+    // whose parameter must be `SecretFree`. Item signatures are checked
     // before any function body, so when the type also derives `Serialize`,
     // this error about the field comes before serde's about the same field
-    // (whose advice, to make a secret serializable, is the wrong one). Each
-    // parameter is spanned at the field's type and built from its own
+    // (whose advice, to make a secret serializable, is the wrong one). A
+    // struct has no body for rustc to check, build and borrow-check, which
+    // the free function of before had (docs/performance.md); a method of
+    // a trait neither, but a trait object in a field type is then
+    // reported twice, the second time with advice to write `Self`. Each
+    // field is spanned at the field's type and built from its own
     // tokens, so the error is at the field (and through a type alias or a
     // macro, at what the user wrote). The bound names the trait through
     // the same path as the impl: were `crate = "..."` pointed at a
@@ -40,14 +43,13 @@ pub(crate) fn impls(input: &Input<'_>, kind: Kind, also: &[Kind], krate: &Krate)
     // impl stayed real. The impl itself has no field bounds, so a field of
     // type `Vec<Self>` is proven by the impl being written.
     let field_struct = fresh.ident("SecretFreeField", Span::call_site());
-    let proof = fresh.ident("secret_free_proof", Span::call_site());
     let self_ty = quote!(#ident #ty_generics);
-    let params = input
+    let field_struct_name = field_struct.to_string();
+    let mut macro_call = false;
+    let fields: Vec<_> = input
         .fields
         .iter()
-        // A field whose type has `_` is already an error at the field.
-        .filter(|field| !fresh::has_placeholder(field.ty))
-        .map(|field| {
+        .filter_map(|field| {
             // A type from a `macro_rules!` fragment (`$ty`) comes in an
             // invisible group spanned in the macro's body; the type inside
             // is what the user wrote, and where the error must point.
@@ -55,35 +57,80 @@ pub(crate) fn impls(input: &Input<'_>, kind: Kind, also: &[Kind], krate: &Krate)
             while let syn::Type::Group(group) = ty {
                 ty = &group.elem;
             }
-            let span = ty.span();
-            let end = last_span(ty.to_token_stream()).unwrap_or(span);
-            let ty = replace_self(ty.to_token_stream(), &self_ty);
-            let cfgs = &field.cfgs;
-            // The parameter's type from the field type's first token to
-            // its last, so that the error's span is the field's type and
-            // nothing more (stable `Span` cannot join two spans itself).
-            let field_struct = syn::Ident::new(&field_struct.to_string(), span);
-            let close = quote_spanned!(end=> >);
-            quote_spanned! {span=>
-                #(#cfgs)* _: #field_struct<#ty #close
+            // The type's tokens are made once and walked once: each walk
+            // crosses the compiler's bridge token by token, and the walks
+            // were most of the derive's time per field (docs/performance.md).
+            let tokens = ty.to_token_stream();
+            let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+            let marks = if seen.underscore || seen.self_ty || seen.bang {
+                Marks::of(trees.iter().cloned())
+            } else {
+                // None of what the walk looks for is in the input.
+                Marks::default()
+            };
+            // A field whose type has `_` is already an error at the field.
+            if marks.placeholder {
+                return None;
             }
-        });
+            macro_call |= marks.macro_call;
+            // `ty.span()`: the first token's span, joined to the last's
+            // where the compiler can.
+            let (first, last) = (trees.first()?.span(), trees.last()?);
+            let span = first.join(last.span()).unwrap_or(first);
+            let end = match last {
+                TokenTree::Group(group) => group.span_close(),
+                other => other.span(),
+            };
+            let ty = if marks.self_ty {
+                replace_self(tokens, &self_ty)
+            } else {
+                tokens
+            };
+            // The type from the field type's first token to its last, so
+            // that the error's span is the field's type and nothing more
+            // (stable `Span` cannot join two spans itself).
+            let field_struct = syn::Ident::new(&field_struct_name, span);
+            let close = quote_spanned!(end=> >);
+            Some((
+                &field.cfgs,
+                span,
+                quote_spanned!(span=> #field_struct<#ty #close),
+            ))
+        })
+        .collect();
+    // The proof is a struct with one field per field, or, when a field's
+    // type calls a macro, a function with one parameter per field: a
+    // macro's arguments are left as written (see `replace_self`), and a
+    // `Self` from a macro would name the proof struct, the one generated
+    // name a message would then show, where in a free function it is an
+    // error that names nothing of ours (E0411).
+    let proof = if macro_call {
+        let proof = fresh.ident("secret_free_proof", Span::call_site());
+        let params = fields
+            .iter()
+            .map(|(cfgs, span, ty)| quote_spanned!(*span=> #(#cfgs)* _: #ty));
+        quote!(fn #proof #proof_generics (#(#params),*) #proof_where {})
+    } else {
+        let proof = fresh.ident("SecretFreeProof", Span::call_site());
+        let fields = fields.iter().map(|(cfgs, _, ty)| quote!(#(#cfgs)* #ty));
+        let phantom = phantom(&input.original.generics);
+        quote!(struct #proof #proof_generics (#(#fields,)* #phantom) #proof_where;)
+    };
     // In a block of its own, without the import: every name in a field's
     // type must mean there what it means at the field, and the import is
     // the one name a field type from a macro could reach (`Krate::full`).
-    // What else the block declares is the struct and the function, neither
-    // of them secret-free.
+    // What else the block declares is the field struct and the proof,
+    // neither of them secret-free.
     let proof = quote! {
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
+        // One lint attribute, no `#[doc(hidden)]` (the block has nothing
+        // to document): the proof, never built or called, is allowed dead,
+        // and the field struct it uses is then in use; `clippy::all`
+        // covers a function's many parameters. Each attribute costs rustc
+        // about as much as the field struct (docs/performance.md).
+        #[allow(dead_code, non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
         const _: () = {
-            // One lint attribute: the function, never called, is allowed
-            // dead, and the struct it uses is then in use; the block's
-            // `clippy::all` covers the many parameters. Each attribute
-            // costs rustc about as much as the struct (docs/performance.md).
             struct #field_struct<T: ?Sized + #full::SecretFree>(::core::marker::PhantomData<T>);
-            #[allow(dead_code)]
-            fn #proof #proof_generics (#(#params),*) #proof_where {}
+            #proof
         };
     };
 
@@ -134,13 +181,15 @@ pub(crate) fn impls(input: &Input<'_>, kind: Kind, also: &[Kind], krate: &Krate)
     quote!(#proof #impls)
 }
 
-/// `tokens` with every `Self` replaced by the type it stands for: the proof
-/// is a free function, where `Self` means nothing.
+/// `tokens` with every `Self` replaced by the type it stands for: in the
+/// proof, `Self` would name the proof struct (or, in the proof function,
+/// nothing).
 ///
 /// A macro's arguments are left as written: a macro may match `Self` as a
 /// token (`(Self) => { KeyMaterial }; ($t:tt) => { u8 }`), and the proof
 /// would check another type than the field has. A macro that expands to
-/// `Self` is then an error in the proof (E0411), never a skipped check.
+/// `Self` is then an error in the proof function (E0411), never a skipped
+/// check.
 fn replace_self(tokens: TokenStream, self_ty: &TokenStream) -> TokenStream {
     let mut after_bang = false;
     tokens
@@ -181,13 +230,59 @@ fn replace_self_token(tt: TokenTree, self_ty: &TokenStream) -> Vec<TokenTree> {
     }
 }
 
-/// The span of the last token of `tokens`, the closing delimiter of a
-/// group that ends them.
-fn last_span(tokens: TokenStream) -> Option<Span> {
-    tokens.into_iter().last().map(|tt| match tt {
-        TokenTree::Group(group) => group.span_close(),
-        other => other.span(),
-    })
+/// What a field type's tokens hold outside a macro's arguments, found in
+/// one walk: a `_` (see [`crate::fresh::has_placeholder`], whose rule this is)
+/// and a `Self` (see [`replace_self`], which leaves the type as written
+/// when there is none).
+#[derive(Default)]
+struct Marks {
+    placeholder: bool,
+    self_ty: bool,
+    /// A `!`: a macro call (or the never type), whose arguments are left
+    /// as written.
+    macro_call: bool,
+}
+
+impl Marks {
+    fn of(trees: impl Iterator<Item = TokenTree>) -> Marks {
+        let mut marks = Marks::default();
+        marks.walk(trees);
+        marks
+    }
+
+    fn walk(&mut self, trees: impl Iterator<Item = TokenTree>) {
+        let mut after_bang = false;
+        for tt in trees {
+            let macro_arguments = after_bang;
+            after_bang = matches!(&tt, TokenTree::Punct(punct) if punct.as_char() == '!');
+            self.macro_call |= after_bang;
+            match tt {
+                TokenTree::Ident(ident) => {
+                    // One string per identifier: comparing an `Ident` to a
+                    // `str` makes one each time.
+                    let name = ident.to_string();
+                    self.placeholder |= name == "_";
+                    self.self_ty |= name == "Self";
+                }
+                TokenTree::Punct(punct) => self.placeholder |= punct.as_char() == '_',
+                TokenTree::Group(_) if macro_arguments => {}
+                TokenTree::Group(group) => self.walk(group.stream().into_iter()),
+                TokenTree::Literal(_) => {}
+            }
+        }
+    }
+}
+
+/// A field that uses every lifetime and type parameter of `generics`,
+/// which a struct must (E0392), whether or not the fields do; nothing when
+/// there are none. `*const T` is sized for any `T`.
+fn phantom(generics: &syn::Generics) -> TokenStream {
+    let lifetimes: Vec<_> = generics.lifetimes().map(|param| &param.lifetime).collect();
+    let types: Vec<_> = generics.type_params().map(|param| &param.ident).collect();
+    if lifetimes.is_empty() && types.is_empty() {
+        return TokenStream::new();
+    }
+    quote!(::core::marker::PhantomData<(#(&#lifetimes (),)* #(*const #types,)*)>)
 }
 
 /// The input's generics, with `T: SecretFree` for every type parameter `T`:

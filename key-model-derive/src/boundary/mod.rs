@@ -65,9 +65,13 @@ impl Kind {
 
 /// `#[derive(<kind>)]` on `input`: the impls, or every error (see the
 /// module doc for why nothing else).
-pub(crate) fn expand(input: &syn::DeriveInput, kind: Kind) -> syn::Result<TokenStream> {
+pub(crate) fn expand(
+    input: &syn::DeriveInput,
+    tokens: &TokenStream,
+    kind: Kind,
+) -> syn::Result<TokenStream> {
     let cx = Ctxt::new();
-    let options = Options::from_syn(&cx, input);
+    let options = Options::from_syn(&cx, input, tokens);
     let also = valid::also(&cx, kind, &options);
     valid::no_redact(&cx, kind, &also, input);
     valid::one_kind_derive(&cx, kind, input);
@@ -85,7 +89,7 @@ mod tests {
 
     fn expand(kind: Kind, src: &str) -> Result<String, String> {
         let input: syn::DeriveInput = syn::parse_str(src).expect("test input parses");
-        derive(&input, kind)
+        derive(&input, &quote::ToTokens::to_token_stream(&input), kind)
             .map(|tokens| tokens.to_string())
             .map_err(|err| err.to_string())
     }

@@ -39,8 +39,16 @@ impl<'a> Bounds<'a> {
     /// first field to need it names it (a bound that names its field gives
     /// the error at the use site a message that names the field).
     pub(crate) fn insert(&mut self, ty: &syn::Type, kind: &'static str, bound: &TokenStream) {
+        // Without type parameters nothing is found: the walk, and the
+        // bound's re-spanning, would be the derive's time for nothing.
+        if self.params.is_empty() {
+            return;
+        }
         let mut found = Vec::new();
         self.walk(ty, &mut found);
+        if found.is_empty() {
+            return;
+        }
         // Spanned at the field's type, so that an unsatisfied bound at a
         // use (`Labeled<KeyMaterial>`) points at the field that needs it.
         let bound = respan(bound.clone(), syn::spanned::Spanned::span(ty));

@@ -13,7 +13,7 @@ use super::attr::Redact;
 use super::bound::Bounds;
 use super::pattern;
 use crate::dummy;
-use crate::span::{impl_header, respan_except};
+use crate::span::{impl_header, kept, path_at, respan_except, type_span};
 
 pub(super) fn expand(input: &Input<'_>) -> TokenStream {
     let krate = &input.krate;
@@ -97,16 +97,22 @@ fn write_body(krate: &syn::Path, name: &str, body: &Body<'_>, unsized_tail: bool
             // derive.
             let binding = field.binding();
             let ty = field.ty;
+            // Made at the type's span, each token as `respan_except` would
+            // move it, rather than made and then walked: the walk crossed
+            // the compiler's bridge token by token (docs/performance.md).
+            let span = type_span(ty);
+            let krate = path_at(krate, span);
+            let ty = respan_except(quote!(#ty), span, &[&binding]);
+            let binding = kept(&binding, span);
             // A sized field's binding (a `&T`) is passed as is, so that it
             // is formatted by `T`'s own `Debug`, not through `<&T as
             // Debug>`: one call fewer per field (docs/performance.md). Only
             // a struct's last field may be unsized, and goes through `&T`.
-            let call = if unsized_tail && index == last {
-                quote!(#krate::derive_support::debug_field::<#ty>(&#binding))
+            if unsized_tail && index == last {
+                quote_spanned!(span=> #krate::derive_support::debug_field::<#ty>(&#binding))
             } else {
-                quote!(#krate::derive_support::debug_sized_field::<#ty>(#binding))
-            };
-            respan_except(call, ty.span(), &[&binding])
+                quote_spanned!(span=> #krate::derive_support::debug_sized_field::<#ty>(#binding))
+            }
         }
         Redact::Full => quote!(&#krate::derive_support::Redacted),
         Redact::With(path) => {

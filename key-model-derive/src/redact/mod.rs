@@ -56,11 +56,16 @@ impl Derive {
 
 /// `#[derive(Redacted<derive>)]` on `input`: the impl, or every error with
 /// a stub (see the module doc).
-pub(crate) fn expand(input: &syn::DeriveInput, derive: Derive) -> Result<TokenStream, Fallback> {
+pub(crate) fn expand(
+    input: &syn::DeriveInput,
+    tokens: &TokenStream,
+    derive: Derive,
+) -> Result<TokenStream, Fallback> {
     let cx = Ctxt::new();
-    let options = Options::from_syn(&cx, input);
+    let options = Options::from_syn(&cx, input, tokens);
     crate::boundary::also_names(&cx, &options);
-    if has_placeholder_field(input) {
+    // Without a `_` anywhere in the input no field's type has one.
+    if options.krate.fresh.seen.underscore && has_placeholder_field(input) {
         // The compiler refused `_` at the field (E0121); an impl built
         // from it would add only follow-up errors, the stub none.
         return match cx.check() {
@@ -112,7 +117,7 @@ mod tests {
     use super::{Derive, expand};
 
     fn expansion(input: &syn::DeriveInput, derive: Derive) -> String {
-        expand(input, derive)
+        expand(input, &quote::ToTokens::to_token_stream(input), derive)
             .unwrap_or_else(super::Fallback::into_tokens)
             .to_string()
     }

@@ -13,7 +13,7 @@ use super::attr::{Redact, Rule};
 use super::bound::Bounds;
 use super::pattern;
 use crate::dummy;
-use crate::span::{impl_header, respan_except};
+use crate::span::{impl_header, kept, path_at, respan_except, type_span};
 use crate::symbol::{OPTION, PLAIN_TYPES, STR, VEC};
 
 pub(super) fn expand(input: &Input<'_>) -> TokenStream {
@@ -160,9 +160,12 @@ fn is_plain(ty: &syn::Type) -> bool {
         syn::Type::Reference(r) => is_plain(&r.elem),
         syn::Type::Path(path) if path.qself.is_none() && path.path.segments.len() == 1 => {
             let segment = &path.path.segments[0];
-            let name = &segment.ident;
+            // One string: comparing an `Ident` to a `str` makes one each
+            // time, through the compiler's bridge.
+            let name = segment.ident.to_string();
+            let name = name.as_str();
             match &segment.arguments {
-                syn::PathArguments::None => name == STR || PLAIN_TYPES.iter().any(|p| name == p),
+                syn::PathArguments::None => name == STR || PLAIN_TYPES.contains(&name),
                 syn::PathArguments::AngleBracketed(args) if name == OPTION || name == VEC => {
                     matches!(
                         args.args.first(),
@@ -189,27 +192,66 @@ fn at_field(field: &Field<'_>, tokens: TokenStream) -> TokenStream {
         let binding = field.binding();
         let serializer = syn::Ident::new("__serializer", proc_macro2::Span::call_site());
         let state = syn::Ident::new("__state", proc_macro2::Span::call_site());
-        respan_except(tokens, field.ty.span(), &[&binding, &serializer, &state])
+        respan_except(
+            tokens,
+            type_span(field.ty),
+            &[&binding, &serializer, &state],
+        )
     } else {
         tokens
     }
 }
 
-/// `if path(field) { 0 } else { 1 }` for a field under
-/// `skip_serializing_if`, else `1`: serde's way of counting.
+/// A written-as-is field's `serialize_field` call, made at the field
+/// type's span token by token as [`at_field`] would move them, rather than
+/// made and then walked: the walk crossed the compiler's bridge token by
+/// token, and was the largest cost of the derive (docs/performance.md).
+fn write_at_field(
+    krate: &syn::Path,
+    field: &Field<'_>,
+    trait_name: &str,
+    key: Option<&String>,
+) -> TokenStream {
+    let span = type_span(field.ty);
+    let binding = field.binding();
+    let serializer = syn::Ident::new("__serializer", proc_macro2::Span::call_site());
+    let state = syn::Ident::new("__state", proc_macro2::Span::call_site());
+    let krate = path_at(krate, span);
+    let ty = field.ty;
+    let value = if is_plain(ty) {
+        let binding = kept(&binding, span);
+        quote!(#binding)
+    } else {
+        let ty = respan_except(quote!(#ty), span, &[&binding, &serializer, &state]);
+        let binding = kept(&binding, span);
+        quote_spanned!(span=> &#krate::derive_support::serialize_unredacted::<#ty>(#binding))
+    };
+    let tr = syn::Ident::new(trait_name, span);
+    let state = kept(&state, span);
+    let key = key.map(|key| {
+        let mut key = proc_macro2::Literal::string(key);
+        key.set_span(span);
+        quote_spanned!(span=> #key,)
+    });
+    quote_spanned! {span=>
+        #krate::derive_support::serde::ser::#tr::serialize_field(&mut #state, #key #value)?;
+    }
+}
+
+/// The number of fields written: the count of those always written, as
+/// one literal, plus `if path(field) { 0 } else { 1 }` for each under
+/// `skip_serializing_if`. (A `+ 1` per field, serde's way, was tokens for
+/// the derive to make and for rustc to parse and check, to the same sum.)
 fn len(krate: &syn::Path, body: &Body<'_>) -> TokenStream {
-    let terms =
-        body.fields
-            .iter()
-            .filter(|f| is_written(f))
-            .map(|field| match &field.serde.skip_if {
-                None => quote!(1),
-                Some(path) => {
-                    let call = skip_if(krate, path, field);
-                    quote!(if #call { 0 } else { 1 })
-                }
-            });
-    quote!(0 #(+ #terms)*)
+    let written: Vec<&Field<'_>> = body.fields.iter().filter(|f| is_written(f)).collect();
+    let always = written.iter().filter(|f| f.serde.skip_if.is_none()).count();
+    let always = proc_macro2::Literal::usize_unsuffixed(always);
+    let terms = written.iter().filter_map(|field| {
+        let path = field.serde.skip_if.as_ref()?;
+        let call = skip_if(krate, path, field);
+        Some(quote!(if #call { 0 } else { 1 }))
+    });
+    quote!(#always #(+ #terms)*)
 }
 
 /// `path(field)`, every token but the binding at `path` (the string
@@ -235,12 +277,13 @@ fn key(field: &Field<'_>, rule: Option<&Rule>) -> String {
     }
 }
 
-/// The `serialize_field` calls, each behind its `skip_serializing_if`.
+/// The `serialize_field` calls, each behind its `skip_serializing_if`;
+/// `tr` is `serde::ser::<trait_name>`.
 fn fields(
     krate: &syn::Path,
     body: &Body<'_>,
     rule: Option<&Rule>,
-    tr: &TokenStream,
+    (tr, trait_name): (&TokenStream, &str),
     keyed: bool,
     can_skip: bool,
 ) -> Vec<TokenStream> {
@@ -248,14 +291,17 @@ fn fields(
         .iter()
         .filter(|f| is_written(f))
         .map(|field| {
-            let value = value(krate, field);
             let key = key(field, rule);
-            let write = if keyed {
-                quote!(#tr::serialize_field(&mut __state, #key, #value)?;)
+            let write = if field.redact.is_none() {
+                write_at_field(krate, field, trait_name, keyed.then_some(&key))
             } else {
-                quote!(#tr::serialize_field(&mut __state, #value)?;)
+                let value = value(krate, field);
+                if keyed {
+                    quote!(#tr::serialize_field(&mut __state, #key, #value)?;)
+                } else {
+                    quote!(#tr::serialize_field(&mut __state, #value)?;)
+                }
             };
-            let write = at_field(field, write);
             match &field.serde.skip_if {
                 None => write,
                 Some(path) => {
@@ -298,7 +344,14 @@ fn struct_body(krate: &syn::Path, name: &str, body: &Body<'_>, rule: Option<&Rul
         }
         Style::Tuple => {
             let tr = quote!(#serde::ser::SerializeTupleStruct);
-            let fields = fields(krate, body, rule, &tr, false, false);
+            let fields = fields(
+                krate,
+                body,
+                rule,
+                (&tr, "SerializeTupleStruct"),
+                false,
+                false,
+            );
             compound(
                 &tr,
                 &quote!(#serde::Serializer::serialize_tuple_struct(__serializer, #name, #len)),
@@ -307,7 +360,7 @@ fn struct_body(krate: &syn::Path, name: &str, body: &Body<'_>, rule: Option<&Rul
         }
         Style::Named => {
             let tr = quote!(#serde::ser::SerializeStruct);
-            let fields = fields(krate, body, rule, &tr, true, true);
+            let fields = fields(krate, body, rule, (&tr, "SerializeStruct"), true, true);
             compound(
                 &tr,
                 &quote!(#serde::Serializer::serialize_struct(__serializer, #name, #len)),
@@ -341,7 +394,14 @@ fn variant_body(
         }
         Style::Tuple => {
             let tr = quote!(#serde::ser::SerializeTupleVariant);
-            let fields = fields(krate, body, rule, &tr, false, false);
+            let fields = fields(
+                krate,
+                body,
+                rule,
+                (&tr, "SerializeTupleVariant"),
+                false,
+                false,
+            );
             compound(
                 &tr,
                 &quote!(#serde::Serializer::serialize_tuple_variant(__serializer, #name, #index, #variant, #len)),
@@ -350,7 +410,14 @@ fn variant_body(
         }
         Style::Named => {
             let tr = quote!(#serde::ser::SerializeStructVariant);
-            let fields = fields(krate, body, rule, &tr, true, true);
+            let fields = fields(
+                krate,
+                body,
+                rule,
+                (&tr, "SerializeStructVariant"),
+                true,
+                true,
+            );
             compound(
                 &tr,
                 &quote!(#serde::Serializer::serialize_struct_variant(__serializer, #name, #index, #variant, #len)),

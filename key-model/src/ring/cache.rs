@@ -1,16 +1,17 @@
 //! The key ring's cache: the keys it has loaded, each with the store
-//! revision it was read at and the moment the store last confirmed that
-//! revision, and the cache lifetime that bounds how long a key is used
-//! without asking the store again.
+//! revision it was read at, the moment the store last confirmed that
+//! revision and (with a root re-check) the moment the root key last
+//! unwrapped its material; the cache lifetime and the re-check interval
+//! that bound how long a key is used without asking again.
 //!
 //! The hot path (a fresh, cached key) takes the map's read lock only to
-//! clone an `Arc`, reads one atomic and the monotonic clock, and makes no
-//! store call. Entries are immutable but for that one atomic: a change or a
-//! reload builds a new entry and swaps it in.
+//! clone an `Arc`, reads a few atomics and the monotonic clock, and makes
+//! no store or root-key call. Entries are immutable but for those atomics:
+//! a change or a reload builds a new entry and swaps it in.
 
 use core::fmt;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
@@ -29,9 +30,18 @@ pub(crate) struct KeyEntry {
     pub(crate) revision: Revision,
     pub(crate) material: Vec<Option<Arc<KeyMaterial>>>,
     /// When the store last confirmed `revision`, in nanoseconds since the
-    /// cache's epoch. The one mutable part: a revision check that finds the
-    /// key unchanged moves it forward instead of rebuilding the entry.
+    /// cache's epoch. Mutable, as the two fields below: a revision check
+    /// that finds the key unchanged moves it forward instead of rebuilding
+    /// the entry.
     checked: AtomicU64,
+    /// When the root key last unwrapped this entry's material (or, for
+    /// material reused from an older entry, when it did for that one): the
+    /// clock of the root re-check.
+    root_checked: AtomicU64,
+    /// Whether an operation used the entry since the background refresher
+    /// last renewed it: the refresher renews only keys in use, so an idle
+    /// key costs no store or provider call.
+    used: AtomicBool,
 }
 
 impl KeyEntry {
@@ -130,13 +140,32 @@ pub(crate) fn material_for(
 /// of building a `KeyName`.
 type Map = HashMap<TenantId, HashMap<KeyPurpose, Arc<KeyEntry>>>;
 
-/// The cache and its lifetime.
+/// What an entry needs before it may be used: a store check (its cache
+/// lifetime is over), a root re-check (its interval is over), or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Due {
+    pub(crate) store: bool,
+    pub(crate) root: bool,
+}
+
+impl Due {
+    /// Neither: the entry may be used as it is.
+    pub(crate) fn none(self) -> bool {
+        !self.store && !self.root
+    }
+}
+
+/// The cache, its lifetime and the root re-check interval.
 pub(crate) struct Cache {
     keys: RwLock<Map>,
     epoch: Instant,
     /// How long an entry is used after the store last confirmed it; zero:
     /// ask the store before every use.
     ttl: Duration,
+    /// How long an entry's material is used after the root key last
+    /// unwrapped it; `None`: never re-checked (the material stays until the
+    /// entry is replaced), zero: re-checked before every use.
+    root_recheck: Option<Duration>,
 }
 
 impl Cache {
@@ -145,6 +174,7 @@ impl Cache {
             keys: RwLock::new(HashMap::new()),
             epoch: Instant::now(),
             ttl,
+            root_recheck: None,
         }
     }
 
@@ -156,32 +186,48 @@ impl Cache {
         self.ttl = ttl;
     }
 
-    fn now(&self) -> u64 {
+    pub(crate) fn root_recheck(&self) -> Option<Duration> {
+        self.root_recheck
+    }
+
+    pub(crate) fn set_root_recheck(&mut self, interval: Option<Duration>) {
+        self.root_recheck = interval;
+    }
+
+    /// Nanoseconds since the cache's epoch, on the monotonic clock.
+    pub(crate) fn now(&self) -> u64 {
         // A process would have to run for 584 years to saturate this.
         u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
     }
 
-    /// A new entry, confirmed by the store now.
+    /// A new entry, confirmed by the store now. `root_checked` is when the
+    /// root key last unwrapped material the entry reuses from an older one
+    /// (`None`: all of it was unwrapped, or wrapped, just now).
     pub(crate) fn entry(
         &self,
         record: StoredKey,
         revision: Revision,
         material: Vec<Option<Arc<KeyMaterial>>>,
+        root_checked: Option<u64>,
     ) -> KeyEntry {
+        let now = self.now();
         KeyEntry {
             record,
             revision,
             material,
-            checked: AtomicU64::new(self.now()),
+            checked: AtomicU64::new(now),
+            root_checked: AtomicU64::new(root_checked.unwrap_or(now).min(now)),
+            used: AtomicBool::new(false),
         }
     }
 
-    /// The cached entry of a key, with whether it is within its lifetime.
+    /// The cached entry of a key, with what it needs before use. Marks the
+    /// entry used, for the background refresher.
     pub(crate) fn get(
         &self,
         tenant: &TenantId,
         purpose: &KeyPurpose,
-    ) -> Option<(Arc<KeyEntry>, bool)> {
+    ) -> Option<(Arc<KeyEntry>, Due)> {
         let entry = self
             .keys
             .read()
@@ -189,23 +235,62 @@ impl Cache {
             .get(tenant)
             .and_then(|keys| keys.get(purpose))
             .cloned()?;
-        let fresh = self.is_fresh(&entry);
-        Some((entry, fresh))
+        // Read before writing, so a key in steady use is written once per
+        // renewal, not once per operation (no cache line bouncing between
+        // the cores that use it).
+        if !entry.used.load(Ordering::Relaxed) {
+            entry.used.store(true, Ordering::Relaxed);
+        }
+        let due = self.due(&entry, self.now());
+        Some((entry, due))
     }
 
-    fn is_fresh(&self, entry: &KeyEntry) -> bool {
-        if self.ttl.is_zero() {
-            return false;
+    /// What `entry` needs at `now`.
+    pub(crate) fn due(&self, entry: &KeyEntry, now: u64) -> Due {
+        Due {
+            store: expired(entry.checked.load(Ordering::Relaxed), now, self.ttl),
+            root: self.root_recheck.is_some_and(|interval| {
+                expired(entry.root_checked.load(Ordering::Relaxed), now, interval)
+            }),
         }
-        let age = self
-            .now()
-            .saturating_sub(entry.checked.load(Ordering::Relaxed));
-        u128::from(age) < self.ttl.as_nanos()
+    }
+
+    /// What `entry` will need within half its lifetime and half its
+    /// re-check interval: what the background refresher renews ahead of
+    /// the callers. A zero lifetime or interval is never ahead (every
+    /// operation checks on its own thread anyway).
+    pub(crate) fn due_soon(&self, entry: &KeyEntry, now: u64) -> Due {
+        let half = |d: Duration| (!d.is_zero()).then(|| d / 2);
+        Due {
+            store: half(self.ttl)
+                .is_some_and(|h| expired(entry.checked.load(Ordering::Relaxed), now, h)),
+            root: self
+                .root_recheck
+                .and_then(half)
+                .is_some_and(|h| expired(entry.root_checked.load(Ordering::Relaxed), now, h)),
+        }
+    }
+
+    /// Clears the entry's used mark and returns whether it was set.
+    pub(crate) fn take_used(entry: &KeyEntry) -> bool {
+        entry.used.swap(false, Ordering::Relaxed)
     }
 
     /// The store has just confirmed that `entry` is current.
     pub(crate) fn confirm(&self, entry: &KeyEntry) {
         entry.checked.fetch_max(self.now(), Ordering::Relaxed);
+    }
+
+    /// The root key unwrapped all of `entry`'s material again, in a check
+    /// that started at `started`.
+    pub(crate) fn confirm_root(entry: &KeyEntry, started: u64) {
+        entry.root_checked.fetch_max(started, Ordering::Relaxed);
+    }
+
+    /// When the root key last unwrapped `entry`'s material: what a reload
+    /// that reuses it inherits.
+    pub(crate) fn root_checked(entry: &KeyEntry) -> u64 {
+        entry.root_checked.load(Ordering::Relaxed)
     }
 
     /// Puts `entry` in the cache unless the cache holds a newer revision of
@@ -245,6 +330,12 @@ impl Cache {
         drop(removed);
     }
 
+    /// Every cached entry, in no order (for the background refresher).
+    pub(crate) fn snapshot(&self) -> Vec<Arc<KeyEntry>> {
+        let keys = self.keys.read().unwrap_or_else(PoisonError::into_inner);
+        keys.values().flat_map(HashMap::values).cloned().collect()
+    }
+
     /// Every cached entry, ordered by key name (for `Debug`).
     pub(crate) fn entries(&self) -> Vec<Arc<KeyEntry>> {
         let keys = self.keys.read().unwrap_or_else(PoisonError::into_inner);
@@ -254,4 +345,10 @@ impl Cache {
         entries.sort_by(|a, b| a.record.name.cmp(&b.record.name));
         entries
     }
+}
+
+/// Whether a check made at `checked` is older than `lifetime` at `now`; a
+/// zero lifetime is always over.
+fn expired(checked: u64, now: u64, lifetime: Duration) -> bool {
+    u128::from(now.saturating_sub(checked)) >= lifetime.as_nanos()
 }

@@ -15,7 +15,10 @@
 //! A cached key is used for at most the cache lifetime after the store
 //! last confirmed its revision; then the next operation asks the store for
 //! the revision (and reloads the record if it moved), so a change written
-//! by another instance is honoured within that bound.
+//! by another instance is honoured within that bound. Two opt-ins
+//! (`keyring/freshness.rs`): a root re-check bounds how long unwrapped
+//! material is used after the root key last unwrapped it, and a background
+//! refresher does both checks ahead of the callers, off their threads.
 //!
 //! Poisoned locks: the cache lock's critical sections call no code but the
 //! ring's own and leave nothing half-updated (each write replaces one
@@ -28,17 +31,18 @@
 
 use core::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::Thread;
 use std::time::Duration;
 
 use crate::error::Error;
-use crate::model::id::{KeyName, KeyPurpose, KeyRef, KeyVersion, TenantId};
-use crate::model::lifecycle::{KeyMetadata, KeyOrigin, KeyState, Transition};
+use crate::model::id::{KeyName, KeyPurpose, KeyRef, TenantId};
+use crate::model::lifecycle::{KeyMetadata, KeyOrigin, KeyState};
 use crate::model::material::KeyMaterial;
 use crate::model::policy::Operation;
 use crate::model::scope::TenantScope;
 use crate::model::time::Timestamp;
 use crate::ring::backend::{BackendError, BackendErrorKind};
-use crate::ring::cache::{Cache, KeyEntry, Lease, material_for};
+use crate::ring::cache::{Cache, Due, KeyEntry, Lease, material_for};
 use crate::ring::envelope::Envelope;
 use crate::ring::plaintext::Plaintext;
 use crate::ring::root::memory::MemoryRootKey;
@@ -47,12 +51,22 @@ use crate::ring::source::{MaterialSource, OsRandom};
 use crate::ring::store::memory::MemoryKeyStore;
 use crate::ring::store::{KeyStore, Revision, StoreCall, StoredKey, StoredVersion};
 
+mod freshness;
+mod lifecycle;
 mod rotate;
 
 /// How many times a change is computed again after losing a
 /// compare-and-swap to another writer before the ring gives up with
 /// [`BackendErrorKind::Conflict`].
-const CHANGE_ATTEMPTS: usize = 8;
+const CHANGE_ATTEMPTS: u32 = 8;
+
+/// How long a change waits after its first lost compare-and-swap before
+/// reloading; doubled after each further loss (20 µs to 2.56 ms, 5.1 ms in
+/// all). Without it two writers in a tight loop on one key lose to each
+/// other at about even odds each time, so one of them ran out of attempts
+/// often enough to make `instances::concurrent_rotations_on_two_rings_lose_nothing`
+/// fail most runs on a busy machine; waiting lets the winner's burst end.
+const CONFLICT_BACKOFF: Duration = Duration::from_micros(20);
 
 /// The embedded key ring: per-tenant keys in numbered versions, their
 /// lifecycle, and envelope encryption bound to the key reference.
@@ -64,7 +78,10 @@ const CHANGE_ATTEMPTS: usize = 8;
 /// only to clone an `Arc`, while key management (create, rotate, the
 /// transitions, list) and cache misses call the [`KeyStore`], which
 /// blocks: run those through `tokio::task::spawn_blocking`
-/// (`docs/key-model.md`, In a tokio service). Every operation
+/// (`docs/key-model.md`, In a tokio service). With
+/// [`KeyRing::refresh_in_background`] the checks that follow a lifetime
+/// run on a thread of the ring's, so the hot path does not block on the
+/// store while that thread keeps up. Every operation
 /// that touches a tenant's keys takes a [`TenantScope`]; a key of another
 /// tenant is reported exactly as a missing key ([`Error::KeyNotFound`]), so
 /// a scope cannot probe which keys exist elsewhere. Every operation asks
@@ -100,6 +117,9 @@ pub struct KeyRing {
     /// Where new versions get their material: the operating system's
     /// random source, or a leak test's canaries.
     source: Box<dyn MaterialSource>,
+    /// The background refresher's thread, if started: woken when the ring
+    /// is dropped so that it ends at once.
+    refresher: Mutex<Option<Thread>>,
 }
 
 impl KeyRing {
@@ -122,44 +142,8 @@ impl KeyRing {
             store: Box::new(store),
             root: Box::new(root),
             source: Box::new(source),
+            refresher: Mutex::new(None),
         }
-    }
-
-    /// The cache lifetime of a new ring: one second.
-    pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(1);
-
-    /// The same ring with cache lifetime `ttl`: how long it uses a key's
-    /// cached metadata and material after the store last confirmed them.
-    /// After that, the next operation on the key asks the store for the
-    /// key's revision (one cheap read) and reloads the record if another
-    /// process changed it, so a `disable`, `destroy` or primary change
-    /// written by another instance sharing the store is honoured at most
-    /// `ttl` (plus the time of one operation) after it returned there.
-    /// Changes made through this ring take effect at once, whatever `ttl`.
-    ///
-    /// [`Duration::ZERO`] asks the store before every operation: the
-    /// strictest bound, at the price of a store read per encrypt or
-    /// decrypt. A ring over a store only it writes may use a long `ttl`.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use key_model::KeyRing;
-    ///
-    /// let ring = KeyRing::in_memory()?;
-    /// assert_eq!(ring.cache_ttl(), KeyRing::DEFAULT_CACHE_TTL);
-    /// let strict = KeyRing::in_memory()?.with_cache_ttl(Duration::ZERO);
-    /// assert_eq!(strict.cache_ttl(), Duration::ZERO);
-    /// # Ok::<(), key_model::Error>(())
-    /// ```
-    #[must_use]
-    pub fn with_cache_ttl(mut self, ttl: Duration) -> KeyRing {
-        self.cache.set_ttl(ttl);
-        self
-    }
-
-    /// The cache lifetime (see [`KeyRing::with_cache_ttl`]).
-    pub fn cache_ttl(&self) -> Duration {
-        self.cache.ttl()
     }
 
     /// A key ring held entirely in memory, with a fresh random root key.
@@ -168,145 +152,6 @@ impl KeyRing {
             MemoryKeyStore::new(),
             MemoryRootKey::generate()?,
         ))
-    }
-
-    // ---- lifecycle -------------------------------------------------------
-
-    /// Creates the key `name`: version 1, `Enabled`, primary.
-    ///
-    /// Fails with [`Error::KeyExists`] if the key exists (versions are never
-    /// reused), and with [`Error::KeyNotFound`] for a name outside `scope`.
-    pub fn create_key(&self, scope: &TenantScope, name: &KeyName) -> Result<KeyMetadata, Error> {
-        if !scope.covers_name(name) {
-            return Err(Error::KeyNotFound);
-        }
-        let _changes = self.changes.lock().unwrap_or_else(PoisonError::into_inner);
-        if self.checked_entry(name)?.is_some() {
-            return Err(Error::KeyExists);
-        }
-        let key_ref = name.at_version(KeyVersion::FIRST);
-        let version = self.new_version(key_ref)?;
-        let metadata = version.metadata.clone();
-        let record = StoredKey {
-            name: name.clone(),
-            versions: vec![version],
-        };
-        match self.publish(record, None) {
-            // Another writer created the key since the check above.
-            Err(Error::Backend(e)) if e.kind() == BackendErrorKind::Conflict => {
-                Err(Error::KeyExists)
-            }
-            published => published.map(|_| metadata),
-        }
-    }
-
-    /// Adds a new version of `name` and makes it the primary. Earlier
-    /// versions keep their state: enabled ones still decrypt.
-    pub fn rotate(&self, scope: &TenantScope, name: &KeyName) -> Result<KeyMetadata, Error> {
-        self.change(scope, name, |ring, record| {
-            let last = record
-                .versions
-                .last()
-                .map(|v| v.metadata.key_ref().version())
-                .ok_or(Error::KeyNotFound)?;
-            let next = last.next().ok_or(Error::VersionsExhausted)?;
-            let version = ring.new_version(name.at_version(next))?;
-            let metadata = version.metadata.clone();
-            for v in &mut record.versions {
-                v.metadata.set_primary(false)?;
-            }
-            record.versions.push(version);
-            Ok(metadata)
-        })
-    }
-
-    /// Makes `key_ref` the primary version of its key; it must be
-    /// `Enabled`.
-    pub fn set_primary(&self, scope: &TenantScope, key_ref: &KeyRef) -> Result<KeyMetadata, Error> {
-        self.change(scope, &key_ref.name(), |_, record| {
-            let target = position(record, key_ref)?;
-            record.versions[target].metadata.set_primary(true)?;
-            for (i, v) in record.versions.iter_mut().enumerate() {
-                if i != target {
-                    v.metadata.set_primary(false)?;
-                }
-            }
-            Ok(record.versions[target].metadata.clone())
-        })
-    }
-
-    /// `Enabled` -> `Disabled`. Not the primary. A disabled version refuses
-    /// every operation, and its material is dropped from memory.
-    ///
-    /// ```
-    /// use key_model::{KeyName, KeyRing, TenantScope};
-    ///
-    /// let ring = KeyRing::in_memory()?;
-    /// let acme = TenantScope::authorized_by_host("acme".parse()?);
-    /// let name: KeyName = "tenants/acme/keys/audit-export".parse()?;
-    /// let v1 = ring.create_key(&acme, &name)?.key_ref().clone();
-    /// let sealed = ring.encrypt(&acme, &name, b"rows", b"")?;
-    /// ring.rotate(&acme, &name)?; // the primary cannot be disabled
-    /// ring.disable(&acme, &v1)?;
-    /// let refused = ring.decrypt(&acme, &sealed, b"").unwrap_err();
-    /// assert_eq!(refused.to_string(), "decrypt refused: key version is disabled");
-    /// ring.enable(&acme, &v1)?;
-    /// assert_eq!(ring.decrypt(&acme, &sealed, b"")?.as_bytes(), b"rows");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn disable(&self, scope: &TenantScope, key_ref: &KeyRef) -> Result<KeyMetadata, Error> {
-        self.transition(scope, key_ref, Transition::Disable)
-    }
-
-    /// `Disabled` -> `Enabled`.
-    pub fn enable(&self, scope: &TenantScope, key_ref: &KeyRef) -> Result<KeyMetadata, Error> {
-        self.transition(scope, key_ref, Transition::Enable)
-    }
-
-    /// `Disabled` -> `DestroyScheduled { at }`. The ring runs no timer:
-    /// the host calls [`KeyRing::destroy`] when `at` is due, and may
-    /// [`KeyRing::restore`] before.
-    pub fn schedule_destruction(
-        &self,
-        scope: &TenantScope,
-        key_ref: &KeyRef,
-        at: Timestamp,
-    ) -> Result<KeyMetadata, Error> {
-        self.transition(scope, key_ref, Transition::ScheduleDestruction { at })
-    }
-
-    /// `DestroyScheduled` -> `Disabled`.
-    pub fn restore(&self, scope: &TenantScope, key_ref: &KeyRef) -> Result<KeyMetadata, Error> {
-        self.transition(scope, key_ref, Transition::Restore)
-    }
-
-    /// `DestroyScheduled` -> `Destroyed`, terminal: the wrapped material is
-    /// removed from the store and the unwrapped material (already out of
-    /// memory since the version was disabled) can never be loaded again.
-    /// The metadata and the version number stay.
-    ///
-    /// ```
-    /// use key_model::{KeyName, KeyRing, KeyState, TenantScope, Timestamp};
-    ///
-    /// let ring = KeyRing::in_memory()?;
-    /// let acme = TenantScope::authorized_by_host("acme".parse()?);
-    /// let name: KeyName = "tenants/acme/keys/audit-export".parse()?;
-    /// let v1 = ring.create_key(&acme, &name)?.key_ref().clone();
-    /// ring.rotate(&acme, &name)?;
-    /// ring.disable(&acme, &v1)?;
-    /// let at = Timestamp::from_unix_seconds(1_900_000_000);
-    /// ring.schedule_destruction(&acme, &v1, at)?;
-    /// ring.restore(&acme, &v1)?; // changed our mind
-    /// ring.schedule_destruction(&acme, &v1, at)?;
-    /// // ... and when `at` is due:
-    /// assert_eq!(ring.destroy(&acme, &v1)?.state(), &KeyState::Destroyed);
-    /// assert!(ring.enable(&acme, &v1).is_err()); // terminal
-    /// // The number is never reused.
-    /// assert_eq!(ring.rotate(&acme, &name)?.key_ref().version().get(), 3);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn destroy(&self, scope: &TenantScope, key_ref: &KeyRef) -> Result<KeyMetadata, Error> {
-        self.transition(scope, key_ref, Transition::Destroy)
     }
 
     /// The metadata of every version of every key of the scope's tenant,
@@ -466,7 +311,7 @@ impl KeyRing {
             // another instance since the cache last asked: ask once more
             // (one revision read) before calling it missing.
             entry = self
-                .checked_entry(&key_ref.name())?
+                .current_entry(&key_ref.name())?
                 .ok_or(Error::KeyNotFound)?;
         }
         let index = entry.version(key_ref.version()).ok_or(Error::KeyNotFound)?;
@@ -487,55 +332,93 @@ impl KeyRing {
         purpose: &KeyPurpose,
     ) -> Result<Option<Arc<KeyEntry>>, Error> {
         match self.cache.get(tenant, purpose) {
-            Some((entry, true)) => Ok(Some(entry)),
+            Some((entry, due)) if due.none() => Ok(Some(entry)),
             cached => {
                 let name = KeyName::new(tenant.clone(), purpose.clone());
-                self.refresh(&name, cached.map(|(entry, _)| entry))
+                self.renew(&name, cached)
             }
         }
     }
 
     /// The entry of a key as the store has it now, whatever the cache
     /// lifetime: what a change starts from.
+    ///
+    /// No root re-check: a change (a disable, a destroy) must not wait on
+    /// the provider, and the material it may unwrap is checked then.
     fn checked_entry(&self, name: &KeyName) -> Result<Option<Arc<KeyEntry>>, Error> {
-        let cached = self.cache.get(name.tenant(), name.purpose());
-        self.refresh(name, cached.map(|(entry, _)| entry))
+        match self.cache.get(name.tenant(), name.purpose()) {
+            Some((entry, _)) => self.check_store(name, entry),
+            None => self.load(name, None),
+        }
     }
 
-    /// Asks the store whether `cached` is still current: keeps it if its
-    /// revision is, reloads the record if not, and loads it if nothing is
-    /// cached.
-    fn refresh(
+    /// [`KeyRing::checked_entry`] for an operation that uses the material:
+    /// with the root re-check if it is due.
+    fn current_entry(&self, name: &KeyName) -> Result<Option<Arc<KeyEntry>>, Error> {
+        let cached = self.cache.get(name.tenant(), name.purpose());
+        let store = cached.map(|(entry, due)| (entry, Due { store: true, ..due }));
+        self.renew(name, store)
+    }
+
+    /// Does what `cached` is due for: asks the store whether it is still
+    /// current (keeps it if its revision is, reloads the record if not),
+    /// then re-checks its material through the root key; loads the key if
+    /// nothing is cached.
+    fn renew(
         &self,
         name: &KeyName,
-        cached: Option<Arc<KeyEntry>>,
+        cached: Option<(Arc<KeyEntry>, Due)>,
     ) -> Result<Option<Arc<KeyEntry>>, Error> {
-        if let Some(entry) = &cached {
-            match self.store.revision(&StoreCall::new(), name)? {
-                Some(revision) if revision == entry.revision => {
-                    self.cache.confirm(entry);
-                    return Ok(cached);
-                }
-                None => {
-                    self.cache
-                        .remove(name.tenant(), name.purpose(), entry.revision);
-                    return Ok(None);
-                }
-                Some(revision) if revision < entry.revision => {
-                    // A store never answers less than a revision it gave,
-                    // unless its counters went back (restored from a
-                    // backup, rebuilt). What it holds is what every other
-                    // ring reads: load that, from scratch, rather than keep
-                    // the cached record (the cache keeps the higher
-                    // revision) and ignore every change made since.
-                    self.cache
-                        .remove(name.tenant(), name.purpose(), entry.revision);
-                    return self.load(name, None);
-                }
-                Some(_) => {}
+        let Some((entry, due)) = cached else {
+            return self.load(name, None);
+        };
+        let entry = if due.store {
+            match self.check_store(name, entry)? {
+                Some(entry) => entry,
+                None => return Ok(None),
             }
+        } else {
+            entry
+        };
+        // A reload reuses material and inherits its re-check clock, so it
+        // may still be due.
+        if self.cache.due(&entry, self.cache.now()).root {
+            self.recheck_root(&entry)?;
         }
-        self.load(name, cached.as_deref())
+        Ok(Some(entry))
+    }
+
+    /// Asks the store whether `entry` is still current: confirms it if its
+    /// revision is, reloads the record if not, forgets it if the key is
+    /// gone.
+    fn check_store(
+        &self,
+        name: &KeyName,
+        entry: Arc<KeyEntry>,
+    ) -> Result<Option<Arc<KeyEntry>>, Error> {
+        match self.store.revision(&StoreCall::new(), name)? {
+            Some(revision) if revision == entry.revision => {
+                self.cache.confirm(&entry);
+                Ok(Some(entry))
+            }
+            None => {
+                self.cache
+                    .remove(name.tenant(), name.purpose(), entry.revision);
+                Ok(None)
+            }
+            Some(revision) if revision < entry.revision => {
+                // A store never answers less than a revision it gave,
+                // unless its counters went back (restored from a
+                // backup, rebuilt). What it holds is what every other
+                // ring reads: load that, from scratch, rather than keep
+                // the cached record (the cache keeps the higher
+                // revision) and ignore every change made since.
+                self.cache
+                    .remove(name.tenant(), name.purpose(), entry.revision);
+                self.load(name, None)
+            }
+            Some(_) => self.load(name, Some(&entry)),
+        }
     }
 
     /// Loads, validates and unwraps the record of `name` (reusing the
@@ -556,10 +439,13 @@ impl KeyRing {
         };
         record.validate(name)?;
         let material = self.materialize(&record, previous)?;
-        Ok(Some(
-            self.cache
-                .offer(self.cache.entry(record, revision, material)),
-        ))
+        let root_checked = previous.map(Cache::root_checked);
+        Ok(Some(self.cache.offer(self.cache.entry(
+            record,
+            revision,
+            material,
+            root_checked,
+        ))))
     }
 
     /// The material of each version of `record` whose state allows loading
@@ -577,8 +463,17 @@ impl KeyRing {
                     return Ok(None);
                 }
                 let key_ref = v.metadata.key_ref();
+                // Reused only for the same wrapped bytes: a store restored
+                // from another cluster can hold the same version number
+                // over other material, and sealing under the old one would
+                // write envelopes no store can open. A rewrap changes the
+                // bytes too and costs one unwrap more, which is the safe
+                // side.
                 let reused = previous.and_then(|p| {
                     let i = p.version(key_ref.version())?;
+                    if p.record.versions.get(i)?.wrapped != v.wrapped {
+                        return None;
+                    }
                     p.material.get(i)?.clone()
                 });
                 if let Some(material) = reused {
@@ -619,27 +514,11 @@ impl KeyRing {
         self.source.material_for(key_ref)
     }
 
-    fn transition(
-        &self,
-        scope: &TenantScope,
-        key_ref: &KeyRef,
-        transition: Transition,
-    ) -> Result<KeyMetadata, Error> {
-        self.change(scope, &key_ref.name(), |_, record| {
-            let i = position(record, key_ref)?;
-            let version = &mut record.versions[i];
-            version.metadata.apply(transition)?;
-            if transition == Transition::Destroy {
-                version.wrapped = None;
-            }
-            Ok(version.metadata.clone())
-        })
-    }
-
     /// Applies `f` to a copy of the record of `name`, then stores it with
     /// a compare-and-swap on the revision it was read at, and publishes the
     /// result. If another writer changed the record meanwhile, reloads it
-    /// and applies `f` again, at most [`CHANGE_ATTEMPTS`] times, then fails
+    /// and applies `f` again after a backoff ([`CONFLICT_BACKOFF`]), at most
+    /// [`CHANGE_ATTEMPTS`] times, then fails
     /// with [`BackendErrorKind::Conflict`]. Nothing changes if `f` or the
     /// store fails.
     fn change<T>(
@@ -653,13 +532,14 @@ impl KeyRing {
         }
         let _changes = self.changes.lock().unwrap_or_else(PoisonError::into_inner);
         let mut entry = self.checked_entry(name)?;
-        for _ in 0..CHANGE_ATTEMPTS {
+        for attempt in 0..CHANGE_ATTEMPTS {
             let current = entry.ok_or(Error::KeyNotFound)?;
             let mut record = current.record.clone();
             let out = f(self, &mut record)?;
             match self.publish(record, Some(&current)) {
                 Ok(_) => return Ok(out),
                 Err(Error::Backend(e)) if e.kind() == BackendErrorKind::Conflict => {
+                    std::thread::sleep(CONFLICT_BACKOFF * (1 << attempt));
                     entry = self.load(name, Some(&current))?;
                 }
                 Err(e) => return Err(e),
@@ -679,8 +559,19 @@ impl KeyRing {
         let revision = self
             .store
             .save(&StoreCall::new(), &record, previous.map(|p| p.revision))?;
+        if let Some(p) = previous.filter(|p| revision <= p.revision) {
+            // The store broke its contract (a save answers a revision
+            // higher than the one it replaced), so the cache, which keeps
+            // the higher revision, would serve the record from before this
+            // change. The change is saved: forget the key, and the next
+            // use reads it from the store.
+            self.cache
+                .remove(record.name.tenant(), record.name.purpose(), p.revision);
+            return Ok(revision);
+        }
+        let root_checked = previous.map(Cache::root_checked);
         self.cache
-            .offer(self.cache.entry(record, revision, material));
+            .offer(self.cache.entry(record, revision, material, root_checked));
         Ok(revision)
     }
 }

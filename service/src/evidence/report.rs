@@ -40,6 +40,8 @@ pub struct Report {
     pub pages: usize,
     /// HTTP responses scanned.
     pub responses: usize,
+    /// Of those, the responses the browser received.
+    pub browser_responses: usize,
     /// Bytes scanned.
     pub bytes: usize,
     /// Canaries searched for.
@@ -67,9 +69,10 @@ impl Report {
         }
         let _ = writeln!(
             out,
-            "scan: {} pages, {} responses, {} bytes, {} canaries, {} leaks",
+            "scan: {} pages, {} responses ({} in the browser), {} bytes, {} canaries, {} leaks",
             self.pages,
             self.responses,
+            self.browser_responses,
             self.bytes,
             self.canaries,
             self.leaks.len()
@@ -107,12 +110,13 @@ impl Report {
                 }
             }
         }
-        md.push_str("\n## Scan totals\n\n| pages | responses | bytes scanned | canaries | leaks found |\n|---|---|---|---|---|\n");
+        md.push_str("\n## Scan totals\n\n| pages | responses (of which the browser's) | bytes scanned | canaries | leaks found |\n|---|---|---|---|---|\n");
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} ({}) | {} | {} | {} |",
             self.pages,
             self.responses,
+            self.browser_responses,
             self.bytes,
             self.canaries,
             self.leaks.len()
@@ -149,8 +153,8 @@ impl Report {
                     }
                     h2 { "Scan totals" }
                     table border="1" cellpadding="4" {
-                        tr { th { "pages" } th { "responses" } th { "bytes scanned" } th { "canaries" } th { "leaks found" } }
-                        tr { td { (self.pages) } td { (self.responses) } td { (self.bytes) } td { (self.canaries) } td { (self.leaks.len()) } }
+                        tr { th { "pages" } th { "responses (of which the browser's)" } th { "bytes scanned" } th { "canaries" } th { "leaks found" } }
+                        tr { td { (self.pages) } td { (self.responses) " (" (self.browser_responses) ")" } td { (self.bytes) } td { (self.canaries) } td { (self.leaks.len()) } }
                     }
                     h2 { "Screenshots" }
                     @for shot in &self.screenshots {

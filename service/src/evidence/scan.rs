@@ -11,8 +11,11 @@ pub struct Scan {
     canaries: CanaryKeys,
     /// Pages scanned (DOM and HTML of one visit count once).
     pub pages: usize,
-    /// HTTP responses scanned.
+    /// HTTP responses scanned: the walkthrough's own calls and the
+    /// browser's.
     pub responses: usize,
+    /// Of those, the responses the browser received.
+    pub browser_responses: usize,
     /// Other outputs scanned (the log).
     pub other: usize,
     /// Bytes scanned.
@@ -26,8 +29,10 @@ pub struct Scan {
 pub enum Kind {
     /// A rendered page (its DOM or its HTML).
     Page,
-    /// An HTTP response.
+    /// An HTTP response to the walkthrough's own client.
     Response,
+    /// An HTTP response the browser received.
+    Browser,
     /// Anything else (the log).
     Other,
 }
@@ -39,6 +44,7 @@ impl Scan {
             canaries,
             pages: 0,
             responses: 0,
+            browser_responses: 0,
             other: 0,
             bytes: 0,
             leaks: Vec::new(),
@@ -55,6 +61,10 @@ impl Scan {
         match kind {
             Kind::Page => self.pages += 1,
             Kind::Response => self.responses += 1,
+            Kind::Browser => {
+                self.responses += 1;
+                self.browser_responses += 1;
+            }
             Kind::Other => self.other += 1,
         }
         self.bytes += output.len();

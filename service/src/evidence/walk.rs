@@ -74,22 +74,33 @@ type Step<'a> = fn(&mut Walk<'a>) -> Result<Vec<String>, String>;
 /// One page as the browser rendered it and as the server sent it.
 #[derive(Debug)]
 pub struct Visit {
-    /// The DOM after load.
+    /// The DOM after load (and after the walkthrough's clicks), as HTML.
     pub dom: String,
+    /// The visible text of the page then (`innerText`).
+    pub text: String,
     /// The HTML response.
     pub html: HttpResponse,
+    /// The full-page screenshot's size, if one was taken.
+    pub shot: Option<(u32, u32)>,
 }
+
+/// What a visit does in the loaded page before its DOM is read and its
+/// screenshot taken (clicks, and checks of what they showed).
+pub type Interact<'b> = &'b mut dyn FnMut(&mut Browser) -> Result<(), String>;
 
 /// The walkthrough over a fixture: every output it sees is scanned.
 #[derive(Debug)]
 pub struct Walk<'a> {
     fixture: &'a Fixture,
-    browser: Browser,
+    /// The one Chromium of the walk.
+    pub browser: Browser,
     /// The scan so far.
     pub scan: Scan,
     screenshots_dir: PathBuf,
     /// Every screenshot taken, in order.
     pub screenshots: Vec<PathBuf>,
+    /// Browser responses whose body could not be read (unscanned).
+    pub unread: Vec<String>,
 }
 
 impl<'a> Walk<'a> {
@@ -97,14 +108,20 @@ impl<'a> Walk<'a> {
     pub fn new(fixture: &'a Fixture, out_dir: &Path) -> Result<Walk<'a>, String> {
         let screenshots_dir = out_dir.join("screenshots");
         std::fs::create_dir_all(&screenshots_dir).map_err(|e| format!("screenshots: {e}"))?;
-        let browser = Browser::new(&fixture.dir).map_err(|e| e.to_string())?;
+        let browser = Browser::launch(&fixture.dir).map_err(|e| e.to_string())?;
         Ok(Walk {
             fixture,
             browser,
             scan: Scan::new(fixture.canaries.clone()),
             screenshots_dir,
             screenshots: Vec::new(),
+            unread: Vec::new(),
         })
+    }
+
+    /// The service's address as the browser sees it (`http://127.0.0.1:PORT`).
+    pub fn origin(&self) -> String {
+        self.fixture.service.url("")
     }
 
     fn token(&self, tenant: &str) -> String {
@@ -165,9 +182,22 @@ impl<'a> Walk<'a> {
     }
 
     /// A portal page as `tenant`: its HTML (through a session cookie) and
-    /// its DOM in Chromium (signed in by a one-time ticket), both scanned;
-    /// a full-page screenshot named `shot` if given.
+    /// its DOM in Chromium (signed in by a one-time ticket), both scanned,
+    /// with every response the browser received for it; a full-page
+    /// screenshot named `shot` if given.
     pub fn visit(&mut self, tenant: &str, path: &str, shot: Option<&str>) -> Result<Visit, String> {
+        self.visit_with(tenant, path, shot, &mut |_| Ok(()))
+    }
+
+    /// [`Walk::visit`], with `interact` run in the loaded page before the
+    /// DOM is read and the screenshot taken.
+    pub fn visit_with(
+        &mut self,
+        tenant: &str,
+        path: &str,
+        shot: Option<&str>,
+        interact: Interact<'_>,
+    ) -> Result<Visit, String> {
         let tenant_id: TenantId = tenant.parse().map_err(|_| "tenant".to_owned())?;
         let app = self.fixture.service.app();
         let cookie = format!(
@@ -189,39 +219,80 @@ impl<'a> Walk<'a> {
             &format!("GET {path} as {tenant}"),
             &html.raw(),
         );
-        let ticket_url = |app: &App| -> Result<String, String> {
-            let ticket = app
-                .mint_ticket(tenant_id.clone())
-                .ok_or("tickets are off")?;
-            Ok(self
-                .fixture
-                .service
-                .url(&format!("/portal/ticket/{ticket}?next={path}")))
-        };
-        let dom = self
+        let ticket = app.mint_ticket(tenant_id).ok_or("tickets are off")?;
+        let url = self
+            .fixture
+            .service
+            .url(&format!("/portal/ticket/{ticket}?next={path}"));
+        let outcome = self
             .browser
-            .dump_dom(&ticket_url(app)?)
-            .map_err(|e| format!("chromium {path}: {e}"))?;
-        self.scan.scan(
-            Kind::Page,
-            &format!("DOM of {path} as {tenant}"),
-            dom.as_bytes(),
-        );
-        if let Some(name) = shot {
-            let file = self.screenshots_dir.join(format!("{name}.png"));
-            // Swagger UI lists every schema below the routes: tall enough
-            // to show the session record's.
-            let height = if path.starts_with("/api/docs") {
-                4400
-            } else {
-                1400
+            .open(&url)
+            .map_err(|e| format!("chromium {path}: {e}"))
+            .and_then(|()| interact(&mut self.browser));
+        // Whatever happened in the page, what the browser received is
+        // scanned.
+        self.scan_browser_responses(tenant)?;
+        let (dom, text, shot) = outcome.and_then(|()| {
+            let (dom, text) = self
+                .browser
+                .dom()
+                .map_err(|e| format!("chromium {path}: {e}"))?;
+            let size = match shot {
+                Some(name) => {
+                    let file = self.screenshots_dir.join(format!("{name}.png"));
+                    let size = self
+                        .browser
+                        .screenshot(&file)
+                        .map_err(|e| format!("screenshot {path}: {e}"))?;
+                    self.screenshots.push(file);
+                    Some(size)
+                }
+                None => None,
             };
-            self.browser
-                .screenshot(&ticket_url(app)?, &file, height)
-                .map_err(|e| format!("screenshot {path}: {e}"))?;
-            self.screenshots.push(file);
+            Ok((dom, text, size))
+        })?;
+        // The HTML and the visible text of one visit: one page.
+        let mut rendered = dom.clone().into_bytes();
+        rendered.push(b'\n');
+        rendered.extend_from_slice(text.as_bytes());
+        self.scan
+            .scan(Kind::Page, &format!("DOM of {path} as {tenant}"), &rendered);
+        Ok(Visit {
+            dom,
+            text,
+            html,
+            shot,
+        })
+    }
+
+    /// Scans every response the browser received since the last call;
+    /// one whose body it no longer holds is noted as unread.
+    fn scan_browser_responses(&mut self, tenant: &str) -> Result<(), String> {
+        let responses = self
+            .browser
+            .responses()
+            .map_err(|e| format!("chromium responses: {e}"))?;
+        for r in responses {
+            let what = format!("browser as {tenant}: {}", redact_ticket(&r.what));
+            if let Some(why) = &r.body_missing {
+                self.unread.push(format!("{what}: {why}"));
+            }
+            self.scan.scan(Kind::Browser, &what, &r.raw);
         }
-        Ok(Visit { dom, html })
+        Ok(())
+    }
+
+    /// Every address the browser requested in the run that is not the
+    /// service's; `data:` addresses (inline images, decoded in place with
+    /// no connection) are not requests to anyone.
+    pub fn requests_off_the_service(&self) -> Vec<String> {
+        let origin = format!("{}/", self.origin());
+        self.browser
+            .urls()
+            .iter()
+            .filter(|u| !u.starts_with(&origin) && !u.starts_with("data:"))
+            .cloned()
+            .collect()
     }
 
     /// Scans the service's log as it is now.
@@ -272,9 +343,22 @@ impl<'a> Walk<'a> {
         report.screenshots.clone_from(&self.screenshots);
         report.pages = self.scan.pages;
         report.responses = self.scan.responses;
+        report.browser_responses = self.scan.browser_responses;
         report.bytes = self.scan.bytes;
         report.canaries = self.scan.canaries();
         report.leaks.clone_from(&self.scan.leaks);
         report
+    }
+}
+
+/// `what` with the one-time ticket of a `/portal/ticket/...` address cut
+/// out: a spent ticket signs nobody in, but a report names no credential.
+fn redact_ticket(what: &str) -> String {
+    match what.split_once("/portal/ticket/") {
+        Some((head, tail)) => {
+            let rest = tail.find(['?', ' ']).map_or("", |i| &tail[i..]);
+            format!("{head}/portal/ticket/…{rest}")
+        }
+        None => what.to_owned(),
     }
 }

@@ -226,3 +226,12 @@ fn no_secret_or_key_material_in_any_error_or_debug() {
         ]
     );
 }
+
+#[test]
+fn with_the_root_recheck_a_provider_disable_is_honoured_within_the_interval() {
+    let seen = suite::root_recheck_honours_a_refusal_within_the_interval(&kms(), "recheck");
+    println!(
+        "aws kms: DisableKey honoured after {seen:?} (re-check every {:?})",
+        suite::RECHECK
+    );
+}

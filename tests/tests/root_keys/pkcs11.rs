@@ -173,3 +173,48 @@ fn no_pin_or_key_material_in_any_error_or_debug() {
     assert_eq!(backend_kind::<()>(Err(refused)), BackendErrorKind::Refused);
     assert_eq!(missing.kind(), BackendErrorKind::Refused);
 }
+
+#[test]
+fn with_the_root_recheck_a_provider_disable_is_honoured_within_the_interval() {
+    let seen = suite::root_recheck_honours_a_refusal_within_the_interval(&pkcs11(), "recheck");
+    println!(
+        "pkcs11: key made unusable honoured after {seen:?} (re-check every {:?})",
+        suite::RECHECK
+    );
+}
+
+/// Key generation on the token while another session decrypts on it (a
+/// root re-check, here one per operation): SoftHSM2 answered
+/// `CKR_GENERAL_ERROR` to one or the other when they overlapped.
+#[test]
+fn generation_and_decryption_overlapping_on_one_token_both_succeed() {
+    let token = Token::shared();
+    let ring = KeyRing::new(shared_store(), token.root_key("overlap-reader"))
+        .with_root_recheck(std::time::Duration::ZERO);
+    let (acme, key) = (scope("acme"), name("acme", "orders"));
+    ring.create_key(&acme, &key).unwrap();
+    let writer = token.root_key("overlap-writer");
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let reader = s.spawn(|| {
+            let mut reads = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                ring.encrypt(&acme, &key, b"row", b"").unwrap();
+                reads += 1;
+                std::thread::sleep(std::time::Duration::from_micros(200));
+            }
+            reads
+        });
+        // Every generation is attempted, and the reader stopped, before
+        // anything is asserted: a panic here would leave it running.
+        let generated: Vec<_> = (0..10).map(|_| writer.add_version()).collect();
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let reads = reader.join();
+        let failed: Vec<_> = generated.iter().filter_map(|g| g.as_ref().err()).collect();
+        assert!(
+            failed.is_empty(),
+            "generation failed beside a reader: {failed:?}"
+        );
+        assert!(reads.expect("the reader's decryptions all succeeded") > 0);
+    });
+}

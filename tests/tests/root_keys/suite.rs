@@ -2,11 +2,13 @@
 //! cold ring, the key reference bound to the wrapped bytes, fail-closed
 //! behaviour while the provider refuses the key (and service restored when
 //! it accepts it again), and rotation of the root key over a store of many
-//! keys. Each provider's file implements [`Provider`] over its server and
+//! keys, and, with the ring's root re-check on, a refusal honoured by a ring
+//! that holds the key cached. Each provider's file implements [`Provider`] over its server and
 //! calls these; what only one provider has (transit's ciphertext prefix,
 //! KMS's scheduled deletion) it checks on the [`Case`] returned.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use key_model::ring::RootKey;
 use key_model::testing::EditableKeyStore;
@@ -206,4 +208,61 @@ pub(crate) fn rotation_rewraps_many_keys_and_retires_the_old_version<P: Provider
         key: first,
         sealed: envelope,
     }
+}
+
+/// The root re-check interval of [`root_recheck_honours_a_refusal_within_the_interval`].
+pub(crate) const RECHECK: Duration = Duration::from_millis(300);
+
+/// With the ring's root re-check every [`RECHECK`] (and the background
+/// refresher doing it off the hot path), material a warm ring holds is
+/// refused within the interval once the provider refuses the key (plus one
+/// provider call on a loaded machine), and served again once it accepts
+/// it. Without the re-check that material stays usable
+/// ([`refusal_fails_closed_and_acceptance_restores_service`]). Returns how
+/// long the refusal took, for the figures in docs/performance.md.
+pub(crate) fn root_recheck_honours_a_refusal_within_the_interval<P: Provider>(
+    p: &P,
+    label: &str,
+) -> Duration {
+    let store = shared_store();
+    let ring =
+        Arc::new(KeyRing::new(Arc::clone(&store), p.create(label)).with_root_recheck(RECHECK));
+    // Detached: it ends with the ring.
+    drop(ring.refresh_in_background().unwrap());
+    let (acme, key) = (scope("acme"), name("acme", "orders"));
+    ring.create_key(&acme, &key).unwrap();
+    let sealed = ring.encrypt(&acme, &key, b"row", b"").unwrap();
+    // Two intervals of use while the provider serves the key: the
+    // re-checks pass.
+    let start = Instant::now();
+    while start.elapsed() < 2 * RECHECK {
+        ring.decrypt(&acme, &sealed, b"").unwrap();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+
+    p.set_usable(label, false);
+    let disabled = Instant::now();
+    let limit = RECHECK + Duration::from_millis(500);
+    let seen = loop {
+        match ring.decrypt(&acme, &sealed, b"") {
+            Ok(_) => {}
+            Err(Error::Backend(e)) if e.kind() == BackendErrorKind::Refused => {
+                break disabled.elapsed();
+            }
+            Err(other) => panic!("expected the provider's refusal, got {other:?}"),
+        }
+        assert!(
+            disabled.elapsed() < limit,
+            "cached material still usable {limit:?} after the provider refused its key"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    assert!(seen < limit, "refused after {seen:?}, beyond {limit:?}");
+
+    p.set_usable(label, true);
+    assert_eq!(
+        ring.decrypt(&acme, &sealed, b"").unwrap().as_bytes(),
+        b"row"
+    );
+    seen
 }

@@ -219,8 +219,9 @@ fn no_token_or_key_material_in_any_error_or_debug() {
 /// the lifetime the ring asks the store for the key's revision, not the
 /// provider, and keeps (or, on a reload, reuses) the unwrapped material; a
 /// zero lifetime changes nothing. A new version cannot be made (it must be
-/// wrapped), and the primary cannot be disabled, so what ends it is a new
-/// ring: a restart of the process.
+/// wrapped), and the primary cannot be disabled, so what ends it without
+/// the root re-check is a new ring: a restart of the process. The remedy:
+/// `with_the_root_recheck_a_provider_disable_is_honoured_within_the_interval`.
 #[test]
 fn cached_material_outlives_a_provider_disable_until_the_store_says_otherwise() {
     let bao = OpenBao::shared();
@@ -260,5 +261,14 @@ fn cached_material_outlives_a_provider_disable_until_the_store_says_otherwise() 
         "POST",
         "transit/keys/cache-bound/soft-delete-restore",
         &json!({}),
+    );
+}
+
+#[test]
+fn with_the_root_recheck_a_provider_disable_is_honoured_within_the_interval() {
+    let seen = suite::root_recheck_honours_a_refusal_within_the_interval(&transit(), "recheck");
+    println!(
+        "transit: soft-delete honoured after {seen:?} (re-check every {:?})",
+        suite::RECHECK
     );
 }

@@ -9,6 +9,7 @@ use super::Walk;
 use crate::app::recording_key;
 use crate::auth::platform_scope;
 use crate::dto::SshSessionRecord;
+use crate::evidence::browser::Browser;
 use crate::evidence::scan::{Kind, Scan};
 use crate::operator::{self, Command};
 
@@ -44,7 +45,12 @@ impl Walk<'_> {
                 return Err(format!("openapi.json names a property starting {word:?}"));
             }
         }
-        let visit = self.visit("acme", "/api/docs/", Some("api-docs"))?;
+        let visit = self.visit_with(
+            "acme",
+            "/api/docs/",
+            Some("api-docs"),
+            &mut expand_session_record,
+        )?;
         if visit.html.header("content-security-policy") != Some(crate::api::DOCS_CSP) {
             return Err("/api/docs is served without its content security policy".into());
         }
@@ -53,13 +59,13 @@ impl Walk<'_> {
             "encryption_key_ref",
             "/api/ssh-sessions/{session_id}",
         ] {
-            if !visit.dom.contains(must) {
+            if !visit.text.contains(must) {
                 return Err(format!("the rendered /api/docs does not show {must}"));
             }
         }
         Ok(vec![
             "`/api/openapi.json`: the `SshSessionRecord` schema has exactly the six fields of docs/vn-12.md#the-ssh-session-record; no property is named for material, secrets, ciphertext or wrapped keys".into(),
-            "`/api/docs` (Swagger UI, served by the service) rendered in Chromium shows `SshSessionRecord` with `encryption_key_ref` (screenshot `api-docs.png`)".into(),
+            "`/api/docs` (Swagger UI, served by the service) in Chromium: the `GET /api/ssh-sessions/{session_id}` operation, collapsed at first, opened by a click, and its 200 response's Schema tab clicked: the expanded `SshSessionRecord` shows `encryption_key_ref` (\"a reference, never the key\"), as does the model in the Schemas section (full-page screenshot `api-docs.png`)".into(),
         ])
     }
 
@@ -336,6 +342,23 @@ impl Walk<'_> {
         }
         self.scan_log();
         let files = self.scan_data_dir()?;
+        if !self.unread.is_empty() {
+            return Err(format!(
+                "{} browser responses could not be read for the scan: {}",
+                self.unread.len(),
+                self.unread.join("; ")
+            ));
+        }
+        // Every address the browser asked for is the service's: nothing
+        // left loopback (the flags in evidence/browser/ make sure of it;
+        // this shows it).
+        let origin = format!("{}/", self.origin());
+        if let Some(away) = self.requests_off_the_service().first() {
+            return Err(format!("the browser requested {away}, off the service"));
+        }
+        let urls = self.browser.urls();
+        let inline = urls.iter().filter(|u| u.starts_with("data:")).count();
+        let requests = urls.len() - inline;
         if !self.scan.leaks.is_empty() {
             return Err(format!(
                 "{} leaks: {}",
@@ -345,9 +368,11 @@ impl Walk<'_> {
         }
         Ok(vec![
             format!(
-                "{} pages, {} HTTP responses, the log: {} bytes scanned for {} canaries (root key and every key version) in every encoding the detector knows: 0 leaks (docs/leak-canaries.md)",
+                "{} pages (each one's DOM as HTML and its visible text), {} HTTP responses ({} to the walkthrough's own calls, {} received by the browser: documents, redirects, styles, scripts, `openapi.json`, each with its headers and body), the log: {} bytes scanned for {} canaries (root key and every key version) in every encoding the detector knows: 0 leaks (docs/leak-canaries.md)",
                 self.scan.pages,
                 self.scan.responses,
+                self.scan.responses - self.scan.browser_responses,
+                self.scan.browser_responses,
                 self.scan.bytes,
                 self.scan.canaries()
             ),
@@ -355,6 +380,9 @@ impl Walk<'_> {
                 "the data directory at rest ({files} files: the SQLite key store and the records file, with the encrypted recordings in it, each with its WAL) holds no canary either"
             ),
             format!("the scan catches a planted canary (the hex of {first}'s material)"),
+            format!(
+                "the browser made {requests} requests, every one to the service's loopback origin `{origin}`; `data:` addresses (inline icons, no connection): {inline}"
+            ),
         ])
     }
 
@@ -386,3 +414,68 @@ impl Walk<'_> {
         Ok(n)
     }
 }
+
+/// The Swagger UI operation that returns one SSH session record.
+const GET_ONE: &str = "#operations-ssh-sessions-get_one";
+
+/// In `/api/docs`: opens the `GET /api/ssh-sessions/{session_id}`
+/// operation and its 200 response's Schema tab by clicks, and checks that
+/// the expanded session record schema shows `encryption_key_ref` (and
+/// did not before the clicks), in the operation and in the Schemas section.
+fn expand_session_record(browser: &mut Browser) -> Result<(), String> {
+    let err = |e: std::io::Error| format!("/api/docs: {e}");
+    let text_of = |selector: &str| {
+        format!(
+            "(document.querySelector({}) || {{ innerText: '' }}).innerText",
+            serde_json::Value::String(selector.to_owned())
+        )
+    };
+    let rendered = browser
+        .wait_until(&format!("{}.length > 0", text_of(GET_ONE)), WAIT)
+        .map_err(err)?;
+    if !rendered {
+        return Err("Swagger UI did not render the GET one session operation".into());
+    }
+    let before = browser.evaluate(&text_of(GET_ONE)).map_err(err)?;
+    if before
+        .as_str()
+        .unwrap_or_default()
+        .contains("encryption_key_ref")
+    {
+        return Err("the operation showed its schema before it was opened".into());
+    }
+    browser
+        .click(&format!("{GET_ONE} .opblock-summary-control"))
+        .map_err(err)?;
+    let row = format!("{GET_ONE} tr.response[data-code='200']");
+    browser
+        .wait_until(&format!("{}.length > 0", text_of(&row)), WAIT)
+        .map_err(err)?;
+    browser
+        .click(&format!("{row} button.tablinks[data-name='model']"))
+        .map_err(err)?;
+    // The schema view, not the example: the field with its description.
+    let shown = browser
+        .wait_until(
+            &format!(
+                "(t => t.includes('SshSessionRecord') && t.includes('encryption_key_ref') && t.includes('a reference, never the key'))({})",
+                text_of(&row)
+            ),
+            WAIT,
+        )
+        .map_err(err)?;
+    if !shown {
+        return Err("the expanded 200 response schema does not show encryption_key_ref".into());
+    }
+    let models = browser.evaluate(&text_of("section.models")).map_err(err)?;
+    let models = models.as_str().unwrap_or_default();
+    if !models.contains("SshSessionRecord") || !models.contains("encryption_key_ref") {
+        return Err(
+            "the Schemas section does not show SshSessionRecord's encryption_key_ref".into(),
+        );
+    }
+    Ok(())
+}
+
+/// How long Swagger UI may take to render after a click.
+const WAIT: std::time::Duration = std::time::Duration::from_secs(10);
