@@ -29,8 +29,8 @@ pub type SharedApp = Arc<App>;
 
 /// The shared state.
 pub struct App {
-    /// The tenants' keys.
-    pub ring: KeyRing,
+    /// The tenants' keys, with the key ring's background refresher on.
+    pub ring: Arc<KeyRing>,
     /// The service's own records.
     pub records: Records,
     /// The log.
@@ -64,6 +64,16 @@ impl App {
     /// The state over `ring` and `records`; `browser_tickets` enables the
     /// one-time sign-in tickets the headless browser uses.
     pub fn new(ring: KeyRing, records: Records, log: Log, browser_tickets: bool) -> App {
+        let ring = Arc::new(ring);
+        // The ring re-checks a key's store revision once per cache
+        // lifetime; the refresher does it ahead, on a thread of its own, so
+        // a tokio worker serving a request does not wait on SQLite or
+        // PostgreSQL for it. Fail closed is unchanged (an entry the
+        // refresher did not renew is checked by the request, as without
+        // it); if the thread cannot start, that is what every request does.
+        if ring.refresh_in_background().is_err() {
+            log.line("warning: keys: background refresher not started");
+        }
         App {
             ring,
             records,

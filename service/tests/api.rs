@@ -568,3 +568,14 @@ fn a_stored_recording_that_fails_to_decrypt_is_a_server_side_problem() {
         "{playback:#}"
     );
 }
+
+/// The service's key ring runs the background refresher, so a request
+/// does not wait on the store for the ring's revision check: a second
+/// refresher on the same ring is refused as a conflict, which it is only
+/// when one already runs. Seen failing with the refresher not started.
+#[test]
+fn the_key_ring_refreshes_in_the_background() {
+    let f = start();
+    let e = f.service.app().ring.refresh_in_background().unwrap_err();
+    assert_eq!(e.code(), key_model::ErrorCode::BackendConflict, "{e}");
+}
