@@ -57,16 +57,34 @@ mod rotate;
 
 /// How many times a change is computed again after losing a
 /// compare-and-swap to another writer before the ring gives up with
-/// [`BackendErrorKind::Conflict`].
-const CHANGE_ATTEMPTS: u32 = 8;
+/// [`BackendErrorKind::Conflict`]: with [`conflict_wait`], about a quarter
+/// of a second of losing without a break.
+const CHANGE_ATTEMPTS: u32 = 32;
 
-/// How long a change waits after its first lost compare-and-swap before
-/// reloading; doubled after each further loss (20 µs to 2.56 ms, 5.1 ms in
-/// all). Without it two writers in a tight loop on one key lose to each
-/// other at about even odds each time, so one of them ran out of attempts
-/// often enough to make `instances::concurrent_rotations_on_two_rings_lose_nothing`
-/// fail most runs on a busy machine; waiting lets the winner's burst end.
+/// How long a change waits, at most, after its first lost compare-and-swap
+/// before reloading; doubled after each further loss up to
+/// [`CONFLICT_BACKOFF_CAP`], and each wait is drawn at random between half
+/// of that and all of it. A writer that just won needs no store read for
+/// its next change, so in a tight loop it keeps winning; the loser must
+/// outlast the winner's burst (8 fixed attempts, 5 ms in all, ran out in
+/// `instances::concurrent_rotations_on_two_rings_lose_nothing` under CI
+/// load), and the random half keeps two losers from waking together.
 const CONFLICT_BACKOFF: Duration = Duration::from_micros(20);
+
+/// The longest single wait between two attempts of a change.
+const CONFLICT_BACKOFF_CAP: Duration = Duration::from_millis(10);
+
+/// The wait after the `attempt`-th lost compare-and-swap: in
+/// `[max / 2, max]` for `max = min(CONFLICT_BACKOFF * 2^attempt, cap)`.
+/// Not a secret and not security-relevant; a failed random source waits
+/// the whole `max`.
+fn conflict_wait(attempt: u32) -> Duration {
+    let max = CONFLICT_BACKOFF
+        .saturating_mul(1 << attempt.min(20))
+        .min(CONFLICT_BACKOFF_CAP);
+    let fraction = f64::from(getrandom::u32().unwrap_or(u32::MAX)) / f64::from(u32::MAX);
+    max / 2 + (max / 2).mul_f64(fraction)
+}
 
 /// The embedded key ring: per-tenant keys in numbered versions, their
 /// lifecycle, and envelope encryption bound to the key reference.
@@ -539,7 +557,7 @@ impl KeyRing {
             match self.publish(record, Some(&current)) {
                 Ok(_) => return Ok(out),
                 Err(Error::Backend(e)) if e.kind() == BackendErrorKind::Conflict => {
-                    std::thread::sleep(CONFLICT_BACKOFF * (1 << attempt));
+                    std::thread::sleep(conflict_wait(attempt));
                     entry = self.load(name, Some(&current))?;
                 }
                 Err(e) => return Err(e),
@@ -560,8 +578,9 @@ impl KeyRing {
             .store
             .save(&StoreCall::new(), &record, previous.map(|p| p.revision))?;
         if let Some(p) = previous.filter(|p| revision <= p.revision) {
-            // The store broke its contract (a save answers a revision
-            // higher than the one it replaced), so the cache, which keeps
+            // The store broke its contract (a save must answer a revision
+            // higher than the one it replaced; this one did not), so the
+            // cache, which keeps
             // the higher revision, would serve the record from before this
             // change. The change is saved: forget the key, and the next
             // use reads it from the store.
